@@ -1,0 +1,119 @@
+use super::api::{AuditQuery, list_audit, record_history, verify_chain};
+use crate::core::audit::AuditEntry;
+use crate::core::i18n::{K, use_i18n};
+use crate::core::ui::{Badge, DataTable, Empty, ErrorBox, Loading, Tone};
+use crate::use_me;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn tz() -> String {
+    use_me().0.get_untracked().and_then(|r| r.ok()).flatten().map(|u| u.time_zone).unwrap_or_else(|| "Asia/Shanghai".into())
+}
+
+/// The before → after of one entry.
+#[component]
+fn Changes(entry: AuditEntry) -> impl IntoView {
+    let changes = entry.changes();
+    view! {
+        <ul class="changes">
+            {changes.into_iter().map(|c| view! {
+                <li><code>{c.field}</code>": "<del>{c.before}</del>" → "<ins>{c.after}</ins></li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// A record's own history (used on every record page).
+#[component]
+pub fn History(entity: &'static str, id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new(move || id, move |id| record_history(entity.to_string(), id));
+    view! {
+        <section class="card" data-testid="history">
+            <h2>{i18n.t(K::AuditHistory)}</h2>
+            <Suspense fallback=|| view! { <Loading/> }>
+                {move || Suspend::new(async move {
+                    let tz = tz();
+                    match data.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <Empty label=K::AuditNone/> }.into_any(),
+                        Ok(rows) => view! {
+                            <ol class="history">
+                                {rows.into_iter().map(|e| {
+                                    let when = crate::core::time::format_in(e.at, &tz);
+                                    view! {
+                                        <li>
+                                            <span class="muted">{when}</span>" · "<strong>{e.actor_name.clone()}</strong>" · "
+                                            <span class="action">{e.action.clone()}</span>
+                                            <Changes entry=e/>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Admins browse and filter the whole trail.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = move || {
+        let q = use_query_map().get();
+        let g = |k: &str| q.get(k).unwrap_or_default();
+        AuditQuery { actor: g("actor"), entity: g("entity"), action: g("action"), record: g("record"), from: g("from"), to: g("to"), after: g("after") }
+    };
+    let data = Resource::new(query, list_audit);
+    let check = Action::new(|_: &()| verify_chain());
+    view! {
+        <h1>{i18n.t(K::NavAudit)}</h1>
+        <form method="get" action="/admin/audit" class="filters">
+            <label>{i18n.t(K::AuditActor)}<input name="actor" prop:value=move || query().actor/></label>
+            <label>{i18n.t(K::AuditEntity)}<input name="entity" prop:value=move || query().entity/></label>
+            <label>{i18n.t(K::AuditAction)}<input name="action" prop:value=move || query().action/></label>
+            <label>{i18n.t(K::AuditRecord)}<input name="record" inputmode="numeric" prop:value=move || query().record/></label>
+            <label>{i18n.t(K::CommonFrom)}<input name="from" type="date" prop:value=move || query().from/></label>
+            <label>{i18n.t(K::CommonTo)}<input name="to" type="date" prop:value=move || query().to/></label>
+            <button type="submit" class="btn">{i18n.t(K::CommonFilter)}</button>
+            <a href="/admin/audit" class="btn btn-link">{i18n.t(K::CommonReset)}</a>
+        </form>
+        <div class="card">
+            <button class="btn" on:click=move |_| { check.dispatch(()); }>{i18n.t(K::AuditVerify)}</button>
+            {move || check.value().get().map(|r| match r {
+                Ok(rep) if rep.intact => view! { <span data-testid="chain-status"><Badge tone=Tone::Good label=K::AuditChainIntact/>" "{rep.entries}</span> }.into_any(),
+                Ok(rep) => view! { <span data-testid="chain-status"><Badge tone=Tone::Bad label=K::AuditChainBroken/>" #"{rep.broken_at.unwrap_or_default()}</span> }.into_any(),
+                Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+            })}
+        </div>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                let tz = tz();
+                match data.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(page) => view! {
+                        <DataTable path="/admin/audit" total=page.total next=page.next.clone()
+                            head=view! {
+                                <th>{i18n.t(K::CommonTime)}</th><th>{i18n.t(K::AuditActor)}</th><th>{i18n.t(K::AuditAddress)}</th>
+                                <th>{i18n.t(K::AuditEntity)}</th><th>{i18n.t(K::AuditRecord)}</th><th>{i18n.t(K::AuditAction)}</th><th>{i18n.t(K::AuditChanges)}</th>
+                            }.into_any()>
+                            {page.rows.into_iter().map(|e| {
+                                let when = crate::core::time::format_in(e.at, &tz);
+                                view! {
+                                    <tr>
+                                        <td>{when}</td><td>{e.actor_name.clone()}</td><td>{e.client_addr.clone()}</td>
+                                        <td>{e.entity.clone()}</td><td>{e.record_id.map(|r| r.to_string()).unwrap_or_default()}</td>
+                                        <td>{e.action.clone()}</td><td><Changes entry=e/></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </DataTable>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,11 @@
+pub mod audit;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod list;
+pub mod money;
+pub mod perm;
+pub mod time;
+pub mod ui;

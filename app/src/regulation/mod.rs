@@ -1,0 +1,3 @@
+//! The regulation catalogue, browsable at /regulation.
+pub mod model;
+pub mod pages;

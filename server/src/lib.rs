@@ -185,6 +185,16 @@ async fn request_info(State(shared): State<Shared>, mut req: Request, next: Next
         let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         return Redirect::to(&format!("/login?next={}", app::core::ui::url_encode(&target))).into_response();
     }
+    // Admin pages are refused on the server, not just hidden from the menu.
+    if path.starts_with("/admin") && is_page(&path) && user.as_ref().is_some_and(|u| u.role != app::core::perm::Role::Admin) {
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>403</title></head><body><h1>403</h1><p>{}</p><p><a href=\"/\">{}</a></p></body></html>",
+            lang.html_tag(),
+            lang.t(app::core::i18n::K::ErrForbidden),
+            lang.t(app::core::i18n::K::NavMyWork)
+        );
+        return (StatusCode::FORBIDDEN, axum::response::Html(body)).into_response();
+    }
     if user.is_some() && path == "/login" && req.method() == axum::http::Method::GET {
         return Redirect::to("/").into_response();
     }

@@ -1,0 +1,85 @@
+import { test, expect, Page } from "@playwright/test";
+
+const PASSWORD = "Charter2026!";
+
+async function signIn(page: Page, username: string, password = PASSWORD) {
+  await page.goto("/login");
+  await page.locator("#username").fill(username);
+  await page.locator("#password").fill(password);
+  await page.locator("form button[type=submit]").first().click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+test("sign in and switch between Chinese and English", async ({ page }) => {
+  await signIn(page, "wang.fang");
+  await expect(page.locator("h1")).toHaveText("我的工作");
+  await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
+  await page.getByTestId("lang-switch").click();
+  await expect(page.locator("h1")).toHaveText("My work");
+  await expect(page.locator(".sidenav")).toContainText("Regulation");
+  // Remembered for the user: a fresh page load stays in English.
+  await page.reload();
+  await expect(page.locator("h1")).toHaveText("My work");
+  await page.getByTestId("lang-switch").click();
+  await expect(page.locator("h1")).toHaveText("我的工作");
+  await page.reload();
+  await expect(page.locator(".sidenav")).toContainText("管理制度");
+});
+
+test("admin creates an employee who signs in, acknowledges the code of conduct and leaves the compliance list", async ({ page, browser }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin/users/new");
+  await page.locator("#username").fill("zhou.xin");
+  await page.locator("#display_name").fill("周欣");
+  await page.locator("#email").fill("zhou.xin@huachen-tech.cn");
+  await page.locator("#department_id").selectOption({ label: "销售部" });
+  await page.locator("#role").selectOption("staff");
+  // A bad password is refused at the field, nothing is saved.
+  await page.locator("#password").fill("short");
+  await page.getByTestId("employee-form").locator("button[type=submit]").click();
+  await expect(page.locator("#password-error")).toBeVisible();
+  await page.locator("#password").fill("Welcome-2026-zx");
+  await page.getByTestId("employee-form").locator("button[type=submit]").click();
+  await expect(page).toHaveURL(/\/people\/\d+$/);
+  await expect(page.locator("h1")).toContainText("周欣");
+  await expect(page.getByTestId("history")).toContainText("create");
+
+  // The audit page shows the creation.
+  await page.goto("/admin/audit?entity=user&action=create");
+  await expect(page.locator("table.data")).toContainText("周欣");
+
+  // The compliance page lists the new employee under 3.1-a.
+  await page.goto("/compliance");
+  await expect(page.getByTestId("rule-3.1-a")).toContainText("周欣");
+
+  // The new employee signs in, sees the task and acknowledges.
+  const ctx = await browser.newContext();
+  const p2 = await ctx.newPage();
+  await signIn(p2, "zhou.xin", "Welcome-2026-zx");
+  await expect(p2.getByTestId("inbox-open")).toContainText("职业行为准则");
+  await p2.goto("/conduct");
+  await p2.getByTestId("acknowledge").click();
+  await expect(p2.getByTestId("conduct-status")).toContainText("已确认");
+  await ctx.close();
+
+  await page.goto("/compliance");
+  await expect(page.getByTestId("rule-3.1-a")).not.toContainText("周欣");
+});
+
+test("staff are refused the admin pages", async ({ page }) => {
+  await signIn(page, "wang.fang");
+  await expect(page.locator(".sidenav")).not.toContainText("审计日志");
+  const res = await page.goto("/admin/users");
+  expect(res?.status()).toBe(403);
+  await expect(page.locator("body")).toContainText("您没有权限");
+});
+
+test("the regulation can be browsed and searched", async ({ page }) => {
+  await signIn(page, "wang.fang");
+  await page.goto("/regulation");
+  await expect(page.locator("#clause-3\\.1-a")).toBeVisible();
+  await page.locator("#q").fill("商业秘密");
+  await page.locator("form.filters button").click();
+  await expect(page.getByTestId("clause-count")).toHaveText("共 1 条");
+  await expect(page.locator("#clause-3\\.1-b")).toBeVisible();
+});

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs whatever Charter's build and tests need and is missing. Never asks.
+# Usage: scripts/setup.sh [--e2e]   (--e2e adds Chromium, Node.js packages for Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+E2E=0; [ "${1:-}" = "--e2e" ] && E2E=1
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
+
+apt_missing=()
+command -v wasm-opt >/dev/null || apt_missing+=(binaryen)
+if [ "$E2E" = 1 ]; then
+  command -v chromium >/dev/null || apt_missing+=(chromium)
+  command -v npm >/dev/null || apt_missing+=(nodejs npm)
+fi
+command -v pkg-config >/dev/null || apt_missing+=(pkg-config)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  say "Installing Debian packages: ${apt_missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_missing[@]}"
+fi
+
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  say "Adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "0.3.10"; then
+  say "Installing cargo-leptos 0.3.10 (takes about 15 minutes, once)"
+  cargo install --locked cargo-leptos@0.3.10 --features no_downloads
+fi
+
+WB=$(grep -A1 'name = "wasm-bindgen"' Cargo.lock | grep version | head -1 | cut -d'"' -f2)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB"; then
+  say "Installing wasm-bindgen-cli $WB (must match the wasm-bindgen crate)"
+  cargo install --force wasm-bindgen-cli@"$WB"
+fi
+
+if [ "$E2E" = 1 ] && [ ! -d end2end/node_modules/@playwright/test ]; then
+  say "Installing Playwright (Node.js packages; the browser is Debian's Chromium)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi

@@ -254,7 +254,7 @@ impl Db {
     }
 
     pub async fn ping(&self) -> DbResult<()> {
-        let one: i64 = self.read().scalar("SELECT 1", vec![]).await?;
+        let one: i64 = self.read().scalar("SELECT CAST(1 AS BIGINT)", vec![]).await?;
         debug_assert_eq!(one, 1);
         Ok(())
     }

@@ -111,6 +111,14 @@ pub fn App() -> impl IntoView {
         let _ = i18n.lang();
     });
 
+    // Marks the page as live once hydrated (tests and scripts wait for it).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
     view! {
         <Title text=move || i18n.get(K::BrandName).to_string()/>
         <Router>
@@ -229,7 +237,7 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <form method="post" action="/api/account/language" class="lang-switch">
-            <input type="hidden" name="lang" prop:value=move || other().code()/>
+            <input type="hidden" name="lang" value=move || other().code()/>
             <button
                 type="submit"
                 class="btn btn-small"

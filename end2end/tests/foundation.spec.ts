@@ -2,12 +2,20 @@ import { test, expect, Page } from "@playwright/test";
 
 const PASSWORD = "Charter2026!";
 
+/** Opens a page and waits until it is hydrated (interactive). */
+async function open(page: Page, path: string) {
+  await page.goto(path);
+  await page.locator("body[data-hydrated]").waitFor();
+}
+
 async function signIn(page: Page, username: string, password = PASSWORD) {
-  await page.goto("/login");
+  await open(page, "/login");
   await page.locator("#username").fill(username);
   await page.locator("#password").fill(password);
-  await page.locator("form button[type=submit]").first().click();
+  await page.locator("main form button[type=submit]").click();
   await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.locator(".user-name")).toBeVisible();
+  await page.locator("body[data-hydrated]").waitFor();
 }
 
 test("sign in and switch between Chinese and English", async ({ page }) => {
@@ -19,6 +27,7 @@ test("sign in and switch between Chinese and English", async ({ page }) => {
   await expect(page.locator(".sidenav")).toContainText("Regulation");
   // Remembered for the user: a fresh page load stays in English.
   await page.reload();
+  await page.locator("body[data-hydrated]").waitFor();
   await expect(page.locator("h1")).toHaveText("My work");
   await page.getByTestId("lang-switch").click();
   await expect(page.locator("h1")).toHaveText("我的工作");
@@ -28,7 +37,7 @@ test("sign in and switch between Chinese and English", async ({ page }) => {
 
 test("admin creates an employee who signs in, acknowledges the code of conduct and leaves the compliance list", async ({ page, browser }) => {
   await signIn(page, "admin");
-  await page.goto("/admin/users/new");
+  await open(page, "/admin/users/new");
   await page.locator("#username").fill("zhou.xin");
   await page.locator("#display_name").fill("周欣");
   await page.locator("#email").fill("zhou.xin@huachen-tech.cn");
@@ -57,7 +66,7 @@ test("admin creates an employee who signs in, acknowledges the code of conduct a
   const p2 = await ctx.newPage();
   await signIn(p2, "zhou.xin", "Welcome-2026-zx");
   await expect(p2.getByTestId("inbox-open")).toContainText("职业行为准则");
-  await p2.goto("/conduct");
+  await open(p2, "/conduct");
   await p2.getByTestId("acknowledge").click();
   await expect(p2.getByTestId("conduct-status")).toContainText("已确认");
   await ctx.close();

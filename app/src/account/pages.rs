@@ -23,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
             <p class="muted">{i18n.t(K::AuthSignInHelp)}</p>
             <FormError error=Signal::derive(move || err.get().filter(|e| e.field_error("password").is_none() && e.field_error("username").is_none()))/>
             <ActionForm action=act attr:class="form">
-                <input type="hidden" name="next" prop:value=next/>
+                <input type="hidden" name="next" value=next/>
                 <label for="username">{i18n.t(K::FieldUsername)}</label>
                 <input id="username" name="username" autocomplete="username" required autofocus/>
                 <FieldMsg error=err field="username"/>

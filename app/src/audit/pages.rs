@@ -72,12 +72,12 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <h1>{i18n.t(K::NavAudit)}</h1>
         <form method="get" action="/admin/audit" class="filters">
-            <label>{i18n.t(K::AuditActor)}<input name="actor" prop:value=move || query().actor/></label>
-            <label>{i18n.t(K::AuditEntity)}<input name="entity" prop:value=move || query().entity/></label>
-            <label>{i18n.t(K::AuditAction)}<input name="action" prop:value=move || query().action/></label>
-            <label>{i18n.t(K::AuditRecord)}<input name="record" inputmode="numeric" prop:value=move || query().record/></label>
-            <label>{i18n.t(K::CommonFrom)}<input name="from" type="date" prop:value=move || query().from/></label>
-            <label>{i18n.t(K::CommonTo)}<input name="to" type="date" prop:value=move || query().to/></label>
+            <label>{i18n.t(K::AuditActor)}<input name="actor" value=move || query().actor/></label>
+            <label>{i18n.t(K::AuditEntity)}<input name="entity" value=move || query().entity/></label>
+            <label>{i18n.t(K::AuditAction)}<input name="action" value=move || query().action/></label>
+            <label>{i18n.t(K::AuditRecord)}<input name="record" inputmode="numeric" value=move || query().record/></label>
+            <label>{i18n.t(K::CommonFrom)}<input name="from" type="date" value=move || query().from/></label>
+            <label>{i18n.t(K::CommonTo)}<input name="to" type="date" value=move || query().to/></label>
             <button type="submit" class="btn">{i18n.t(K::CommonFilter)}</button>
             <a href="/admin/audit" class="btn btn-link">{i18n.t(K::CommonReset)}</a>
         </form>

@@ -209,7 +209,16 @@ mod server {
     /// error's status (the body carries the error itself).
     pub async fn respond<T>(fut: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
         let r = fut.await;
-        if let Err(e) = &r {
+        // A plain form post (no JavaScript) is answered with a redirect back to the
+        // form carrying the error; a status here would replace that redirect.
+        let form_post = leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|p| {
+            p.uri.path().starts_with("/api/")
+                && p.headers
+                    .get(axum::http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|a| a.contains("text/html"))
+        });
+        if let (Err(e), false) = (&r, form_post) {
             if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 if let Ok(code) = axum::http::StatusCode::from_u16(e.status()) {
                     opts.set_status(code);

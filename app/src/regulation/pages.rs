@@ -60,7 +60,7 @@ pub fn RegulationPage() -> impl IntoView {
         <p class="muted">{i18n.t(K::RegulationIntro)}</p>
         <form method="get" action="/regulation" class="filters" role="search">
             <label for="q">{i18n.t(K::CommonSearch)}</label>
-            <input id="q" name="q" type="search" prop:value=q placeholder=move || i18n.get(K::RegulationSearchHint)/>
+            <input id="q" name="q" type="search" value=q placeholder=move || i18n.get(K::RegulationSearchHint)/>
             <button type="submit" class="btn">{i18n.t(K::CommonSearch)}</button>
         </form>
         {tree}

@@ -30,7 +30,7 @@ pub fn EmployeesPage() -> impl IntoView {
             <a class="btn btn-primary" href="/admin/users/new">{i18n.t(K::OrgNewEmployee)}</a>
         </div>
         <form method="get" action="/admin/users" class="filters" role="search">
-            <label>{i18n.t(K::CommonSearch)}<input name="q" type="search" prop:value=move || query().q/></label>
+            <label>{i18n.t(K::CommonSearch)}<input name="q" type="search" value=move || query().q/></label>
             <label>{i18n.t(K::FieldDepartment)}
                 <select name="department">
                     <option value="">{i18n.t(K::CommonAll)}</option>

@@ -231,10 +231,7 @@ fn LanguageSwitch() -> impl IntoView {
         Lang::Zh => Lang::En,
         Lang::En => Lang::Zh,
     };
-    let label = move || match other() {
-        Lang::En => "English",
-        Lang::Zh => "简体中文",
-    };
+    let label = move || other().name();
     view! {
         <form method="post" action="/api/account/language" class="lang-switch">
             <input type="hidden" name="lang" value=move || other().code()/>

@@ -1,6 +1,7 @@
 //! The Charter server: configuration, database pool and migrations, the session
 //! and security layers, and the axum router around the Leptos app. No business
 //! rules live here.
+pub mod bench;
 pub mod security;
 pub mod sessions;
 

@@ -44,6 +44,11 @@ enum Command {
         #[arg(long, default_value = "hr")]
         department: String,
     },
+    /// Time the queries behind the busiest pages on this database (median, p95).
+    Bench {
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+    },
     /// Audit-trail tools.
     Audit {
         #[command(subcommand)]
@@ -159,6 +164,10 @@ async fn main() -> anyhow::Result<()> {
             let id = app::org::store::insert_employee(&mut tx, &app::core::audit::Actor::system("create-admin"), &data, &hash).await?;
             tx.commit().await?;
             println!("Administrator {} created (id {id}).", data.username);
+        }
+        Command::Bench { runs } => {
+            let db = open_db(&config).await?;
+            server::bench::run(&db, runs.max(1)).await?;
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let db = open_db(&config).await?;

@@ -324,3 +324,40 @@ both!(departments_are_editable_with_optimistic_locking, |app| {
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["Validation"][0]["field"], "active");
 });
+
+both!(records_shared_with_staff_become_visible_read_only, |app| {
+    let staff = app.sign_in("wang.fang", PASSWORD).await;
+    let other = app.user_id("ma.lin").await;
+    let me = app.user_id("wang.fang").await;
+    let r = app.call("org/employee", &[("id", &other.to_string())], Some(&staff)).await;
+    assert_eq!(r.status, 403);
+    app.db
+        .read()
+        .execute(
+            "INSERT INTO record_shares (entity, record_id, user_id, created_at) VALUES ('user', $1, $2, $3)",
+            app::args![other, me, chrono::Utc::now()],
+        )
+        .await
+        .expect("share");
+    let r = app.call("org/employee", &[("id", &other.to_string())], Some(&staff)).await;
+    assert_eq!(r.status, 200, "shared with me: {}", r.body);
+    assert_eq!(r.json()["username"], "ma.lin");
+});
+
+both!(inbox_items_are_marked_done_only_by_their_recipients, |app| {
+    let staff = app.sign_in("wang.fang", PASSWORD).await;
+    let work = app.call("inbox/my_work", &[], Some(&staff)).await;
+    let item = work.json()["open"][0].clone();
+    let id = item["id"].to_string();
+    let version = item["version"].to_string();
+    let other = app.sign_in("liu.yang", PASSWORD).await;
+    let r = app.call("inbox/mark", &[("id", &id), ("version", &version), ("done", "true")], Some(&other)).await;
+    assert_eq!(r.status, 403, "not addressed to liu.yang");
+    let r = app.call("inbox/mark", &[("id", &id), ("version", &version), ("done", "true")], Some(&staff)).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = app.call("inbox/mark", &[("id", &id), ("version", &version), ("done", "true")], Some(&staff)).await;
+    assert_eq!(r.status, 409, "stale version");
+    let work = app.call("inbox/my_work", &[], Some(&staff)).await;
+    assert_eq!(work.json()["open"].as_array().map(|a| a.len()), Some(0));
+    assert_eq!(work.json()["done"][0]["id"].to_string(), id);
+});

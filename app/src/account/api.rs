@@ -166,6 +166,32 @@ pub async fn change_password(current: String, new: String, confirm: String) -> R
     .await
 }
 
+/// Saves one of the user's own preferences (`column` is one of ours, never user
+/// input), with its audit entry.
+#[cfg(feature = "ssr")]
+async fn save_preference(user: &CurrentUser, column: &'static str, old: &str, new: &str) -> Result<(), AppError> {
+    debug_assert!(matches!(column, "language" | "time_zone"));
+    let db = db()?;
+    let mut tx = db.begin().await?;
+    tx.execute(
+        &format!("UPDATE users SET {column} = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $3"),
+        args![new, Utc::now(), user.id],
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &actor(user)?,
+        "user",
+        Some(user.id),
+        "update",
+        Some(&serde_json::json!({ column: old })),
+        Some(&serde_json::json!({ column: new })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Sets the interface language: remembered on the account when signed in, and in
 /// a cookie (for the sign-in page).
 #[server(endpoint = "account/language")]
@@ -179,24 +205,7 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
             }
         }
         if let Some(user) = request_info()?.user {
-            let db = db()?;
-            let mut tx = db.begin().await?;
-            tx.execute(
-                "UPDATE users SET language = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $3",
-                args![lang.code(), Utc::now(), user.id],
-            )
-            .await?;
-            audit::record(
-                &mut tx,
-                &actor(&user)?,
-                "user",
-                Some(user.id),
-                "update",
-                Some(&serde_json::json!({"language": user.language.code()})),
-                Some(&serde_json::json!({"language": lang.code()})),
-            )
-            .await?;
-            tx.commit().await?;
+            save_preference(&user, "language", user.language.code(), lang.code()).await?;
         }
         Ok(())
     })
@@ -211,24 +220,7 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
         if crate::core::time::parse_tz(&time_zone).is_none() {
             return Err(AppError::field("time_zone", K::ValInvalid));
         }
-        let db = db()?;
-        let mut tx = db.begin().await?;
-        tx.execute(
-            "UPDATE users SET time_zone = $1, version = version + 1, updated_at = $2, updated_by = $3 WHERE id = $3",
-            args![time_zone.clone(), Utc::now(), user.id],
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            &actor(&user)?,
-            "user",
-            Some(user.id),
-            "update",
-            Some(&serde_json::json!({"time_zone": user.time_zone})),
-            Some(&serde_json::json!({"time_zone": time_zone})),
-        )
-        .await?;
-        tx.commit().await?;
+        save_preference(&user, "time_zone", &user.time_zone, &time_zone).await?;
         Ok(())
     })
     .await

@@ -6,6 +6,18 @@ use crate::use_me;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// Known record types and actions, for labels and the filter.
+pub const ENTITIES: &[&str] = &["user", "department", "position", "session", "conduct", "inbox_item"];
+pub const ACTIONS: &[&str] = &[
+    "create", "update", "delete", "deactivate", "reactivate", "sign_in", "sign_in_failed", "sign_out",
+    "change_password", "acknowledge", "export", "done",
+];
+
+/// The translated label of a record type or action code (the code itself if unknown).
+pub fn label(kind: &str, code: &str, lang: crate::core::i18n::Lang) -> String {
+    K::from_code(&format!("audit.{kind}_{code}")).map(|k| lang.t(k).to_string()).unwrap_or_else(|| code.to_string())
+}
+
 fn tz() -> String {
     use_me().0.get_untracked().and_then(|r| r.ok()).flatten().map(|u| u.time_zone).unwrap_or_else(|| "Asia/Shanghai".into())
 }
@@ -13,11 +25,16 @@ fn tz() -> String {
 /// The before → after of one entry.
 #[component]
 fn Changes(entry: AuditEntry) -> impl IntoView {
+    let i18n = use_i18n();
     let changes = entry.changes();
     view! {
         <ul class="changes">
-            {changes.into_iter().map(|c| view! {
-                <li><code>{c.field}</code>": "<del>{c.before}</del>" → "<ins>{c.after}</ins></li>
+            {changes.into_iter().map(|c| {
+                let key = crate::core::ui::field_label(&c.field);
+                let name = c.field.clone();
+                view! {
+                    <li><span title=c.field.clone()>{move || key.map(|k| i18n.get(k).to_string()).unwrap_or_else(|| name.clone())}</span>": "<del>{c.before}</del>" → "<ins>{c.after}</ins></li>
+                }
             }).collect_view()}
         </ul>
     }
@@ -44,7 +61,7 @@ pub fn History(entity: &'static str, id: i64) -> impl IntoView {
                                     view! {
                                         <li>
                                             <span class="muted">{when}</span>" · "<strong>{e.actor_name.clone()}</strong>" · "
-                                            <span class="action">{e.action.clone()}</span>
+                                            <span class="action">{let a = e.action.clone(); move || label("action", &a, i18n.lang())}</span>
                                             <Changes entry=e/>
                                         </li>
                                     }
@@ -73,8 +90,18 @@ pub fn AuditPage() -> impl IntoView {
         <h1>{i18n.t(K::NavAudit)}</h1>
         <form method="get" action="/admin/audit" class="filters">
             <label>{i18n.t(K::AuditActor)}<input name="actor" value=move || query().actor/></label>
-            <label>{i18n.t(K::AuditEntity)}<input name="entity" value=move || query().entity/></label>
-            <label>{i18n.t(K::AuditAction)}<input name="action" value=move || query().action/></label>
+            <label>{i18n.t(K::AuditEntity)}
+                <select name="entity">
+                    <option value="">{i18n.t(K::CommonAll)}</option>
+                    {ENTITIES.iter().map(|c| view! { <option value=*c selected=move || query().entity == *c>{move || label("entity", c, i18n.lang())}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>{i18n.t(K::AuditAction)}
+                <select name="action">
+                    <option value="">{i18n.t(K::CommonAll)}</option>
+                    {ACTIONS.iter().map(|c| view! { <option value=*c selected=move || query().action == *c>{move || label("action", c, i18n.lang())}</option> }).collect_view()}
+                </select>
+            </label>
             <label>{i18n.t(K::AuditRecord)}<input name="record" inputmode="numeric" value=move || query().record/></label>
             <label>{i18n.t(K::CommonFrom)}<input name="from" type="date" value=move || query().from/></label>
             <label>{i18n.t(K::CommonTo)}<input name="to" type="date" value=move || query().to/></label>
@@ -105,8 +132,8 @@ pub fn AuditPage() -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td>{when}</td><td>{e.actor_name.clone()}</td><td>{e.client_addr.clone()}</td>
-                                        <td>{e.entity.clone()}</td><td>{e.record_id.map(|r| r.to_string()).unwrap_or_default()}</td>
-                                        <td>{e.action.clone()}</td><td><Changes entry=e/></td>
+                                        <td>{let c = e.entity.clone(); move || label("entity", &c, i18n.lang())}</td><td>{e.record_id.map(|r| r.to_string()).unwrap_or_default()}</td>
+                                        <td>{let c = e.action.clone(); move || label("action", &c, i18n.lang())}</td><td><Changes entry=e/></td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -115,5 +142,22 @@ pub fn AuditPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::i18n::Lang;
+
+    #[test]
+    fn every_known_entity_and_action_has_a_label() {
+        for c in ENTITIES {
+            assert_ne!(label("entity", c, Lang::Zh), *c, "{c}");
+        }
+        for c in ACTIONS {
+            assert_ne!(label("action", c, Lang::En), *c, "{c}");
+        }
+        assert_eq!(label("action", "unheard_of", Lang::En), "unheard_of");
     }
 }

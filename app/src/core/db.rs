@@ -64,39 +64,29 @@ macro_rules! args {
     ($($e:expr),* $(,)?) => { vec![$($crate::core::db::Arg::from($e)),*] };
 }
 
-fn sqlite_args(args: Vec<Arg>) -> DbResult<SqliteArguments<'static>> {
-    let mut a = SqliteArguments::default();
-    for x in args {
-        let r = match x {
-            Arg::I64(v) => a.add(v),
-            Arg::Str(v) => a.add(v),
-            Arg::Bool(v) => a.add(v),
-            Arg::Time(v) => a.add(v),
-            Arg::OptI64(v) => a.add(v),
-            Arg::OptStr(v) => a.add(v),
-            Arg::OptTime(v) => a.add(v),
-        };
-        r.map_err(sqlx::Error::Encode)?;
-    }
-    Ok(a)
+/// Binds `Arg`s into a backend's argument buffer (the same code for both).
+macro_rules! bind_args {
+    ($name:ident, $ty:ty) => {
+        fn $name(args: Vec<Arg>) -> DbResult<$ty> {
+            let mut a = <$ty>::default();
+            for x in args {
+                let r = match x {
+                    Arg::I64(v) => a.add(v),
+                    Arg::Str(v) => a.add(v),
+                    Arg::Bool(v) => a.add(v),
+                    Arg::Time(v) => a.add(v),
+                    Arg::OptI64(v) => a.add(v),
+                    Arg::OptStr(v) => a.add(v),
+                    Arg::OptTime(v) => a.add(v),
+                };
+                r.map_err(sqlx::Error::Encode)?;
+            }
+            Ok(a)
+        }
+    };
 }
-
-fn pg_args(args: Vec<Arg>) -> DbResult<PgArguments> {
-    let mut a = PgArguments::default();
-    for x in args {
-        let r = match x {
-            Arg::I64(v) => a.add(v),
-            Arg::Str(v) => a.add(v),
-            Arg::Bool(v) => a.add(v),
-            Arg::Time(v) => a.add(v),
-            Arg::OptI64(v) => a.add(v),
-            Arg::OptStr(v) => a.add(v),
-            Arg::OptTime(v) => a.add(v),
-        };
-        r.map_err(sqlx::Error::Encode)?;
-    }
-    Ok(a)
-}
+bind_args!(sqlite_args, SqliteArguments<'static>);
+bind_args!(pg_args, PgArguments);
 
 /// A row type readable from both backends (derive `sqlx::FromRow`).
 pub trait Record: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin + 'static {}

@@ -41,6 +41,13 @@ impl Lang {
     pub fn from_accept_language(header: &str) -> Option<Lang> {
         header.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
     }
+    /// The language's own name ("简体中文", "English").
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Zh => K::LangNameZh.zh(),
+            Lang::En => K::LangNameEn.en(),
+        }
+    }
     pub fn t(self, k: K) -> &'static str {
         match self {
             Lang::Zh => k.zh(),
@@ -100,7 +107,7 @@ mod tests {
         let untranslated: Vec<_> = K::ALL
             .iter()
             .filter(|k| k.zh() == k.en() && k.en().chars().any(|c| c.is_ascii_alphabetic()) && k.en().len() > 3)
-            .filter(|k| !k.code().starts_with("brand."))
+            .filter(|k| !k.code().starts_with("brand.") && !k.code().starts_with("lang."))
             .map(|k| k.code())
             .collect();
         assert!(untranslated.is_empty(), "zh.json has English text for {untranslated:?}");

@@ -10,6 +10,18 @@ use leptos::prelude::*;
 pub use chart::Chart;
 pub use table::{DataTable, SortHeader, href_with, url_encode};
 
+/// The label of a record field by its stored name, when it is one people edit.
+pub fn field_label(name: &str) -> Option<K> {
+    let base = match name {
+        "active" => "status",
+        "department_zh" | "department_en" => "department",
+        "position_zh" | "position_en" => "position",
+        "supervisor_name" => "supervisor",
+        other => other,
+    };
+    K::from_code(&format!("field.{base}"))
+}
+
 /// A translated message for an error, with the stored values when a record was
 /// changed by someone else.
 #[component]
@@ -25,13 +37,13 @@ pub fn ErrorBox(#[prop(into)] error: AppError) -> impl IntoView {
     let current = match &error {
         AppError::Conflict { current } => current.as_object().map(|o| {
             o.iter()
-                .filter(|(k, _)| k.as_str() != "password_hash")
-                .map(|(k, v)| {
+                .filter_map(|(k, v)| {
+                    let label = field_label(k)?;
                     let v = match v {
                         serde_json::Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
-                    (k.clone(), v)
+                    Some((label, v))
                 })
                 .collect::<Vec<_>>()
         }),
@@ -46,7 +58,7 @@ pub fn ErrorBox(#[prop(into)] error: AppError) -> impl IntoView {
             {current.map(|rows| view! {
                 <table class="kv">
                     <tbody>
-                        {rows.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td>{v}</td></tr> }).collect_view()}
+                        {rows.into_iter().map(|(k, v)| view! { <tr><th>{i18n.t(k)}</th><td>{v}</td></tr> }).collect_view()}
                     </tbody>
                 </table>
             })}

@@ -1,6 +1,6 @@
 use crate::audit::pages::History;
 use crate::core::error::AppError;
-use crate::core::i18n::{K, use_i18n};
+use crate::core::i18n::{K, Lang, use_i18n};
 use crate::core::perm::Role;
 use crate::core::ui::{Badge, ConfirmAction, DataTable, ErrorBox, FieldMsg, FormError, Loading, SortHeader, Tone, action_error};
 use crate::org::api::*;
@@ -255,8 +255,8 @@ fn EmployeeForm(
             <FieldMsg error=err field="role"/>
             <label for="language">{i18n.t(K::FieldLanguage)}</label>
             <select id="language" name="input[language]">
-                <option value="zh" selected=lang_sel == "zh">"简体中文"</option>
-                <option value="en" selected=lang_sel == "en">"English"</option>
+                <option value="zh" selected=lang_sel == "zh">{Lang::Zh.name()}</option>
+                <option value="en" selected=lang_sel == "en">{Lang::En.name()}</option>
             </select>
             <label for="time_zone">{i18n.t(K::FieldTimeZone)}</label>
             <select id="time_zone" name="input[time_zone]">

@@ -88,6 +88,7 @@ fn DepartmentRow(d: Department, save: ServerAction<SaveDepartment>) -> impl Into
                         <button type="submit" class="btn btn-primary">{i18n.t(K::CommonSave)}</button>
                     </ActionForm>
                 </details>
+                <a class="btn btn-small btn-link" href=format!("/admin/audit?entity=department&record={}", d.id)>{i18n.t(K::AuditHistory)}</a>
             </td>
         </tr>
     }
@@ -174,6 +175,7 @@ fn PositionRow(p: Position, depts: Vec<Department>, save: ServerAction<SavePosit
                         <button type="submit" class="btn btn-primary">{i18n.t(K::CommonSave)}</button>
                     </ActionForm>
                 </details>
+                <a class="btn btn-small btn-link" href=format!("/admin/audit?entity=position&record={}", p.id)>{i18n.t(K::AuditHistory)}</a>
             </td>
         </tr>
     }

@@ -51,7 +51,7 @@ test("admin creates an employee who signs in, acknowledges the code of conduct a
   await page.getByTestId("employee-form").locator("button[type=submit]").click();
   await expect(page).toHaveURL(/\/people\/\d+$/);
   await expect(page.locator("h1")).toContainText("周欣");
-  await expect(page.getByTestId("history")).toContainText("create");
+  await expect(page.getByTestId("history")).toContainText("新建");
 
   // The audit page shows the creation.
   await page.goto("/admin/audit?entity=user&action=create");

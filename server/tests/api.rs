@@ -361,3 +361,14 @@ both!(inbox_items_are_marked_done_only_by_their_recipients, |app| {
     assert_eq!(work.json()["open"].as_array().map(|a| a.len()), Some(0));
     assert_eq!(work.json()["done"][0]["id"].to_string(), id);
 });
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idle_sessions_expire() {
+    // With no idle allowance at all, the session is gone by the next request.
+    let app = TestApp::sqlite_with(|c| c.session_idle_minutes = 0).await;
+    let cookie = app.sign_in("wang.fang", PASSWORD).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let me = app.call("auth/me", &[], Some(&cookie)).await;
+    assert_eq!(me.json(), serde_json::Value::Null, "an idle session ends");
+    app.finish().await;
+}

@@ -22,21 +22,48 @@ fn tz() -> String {
     use_me().0.get_untracked().and_then(|r| r.ok()).flatten().map(|u| u.time_zone).unwrap_or_else(|| "Asia/Shanghai".into())
 }
 
+/// Fields a person reads in a change list; ids, versions and timestamps are in
+/// the stored entry but not worth a line, and of a bilingual name only the
+/// reader's language is shown.
+fn shown(field: &str, lang: crate::core::i18n::Lang) -> bool {
+    let other_lang = match lang {
+        crate::core::i18n::Lang::Zh => "_en",
+        crate::core::i18n::Lang::En => "_zh",
+    };
+    !(field == "id" || field == "version" || field == "created_at" || field == "updated_at"
+        || field.ends_with("_id") || field.ends_with(other_lang))
+}
+
+/// A stored value as a reader sees it (roles and booleans translated).
+fn value_text(field: &str, v: &str, lang: crate::core::i18n::Lang) -> String {
+    match (field, v) {
+        ("role", r) => crate::core::perm::Role::parse(r).map(|r| lang.t(r.key()).to_string()).unwrap_or_else(|| r.to_string()),
+        ("active", "true") => lang.t(K::StatusActive).to_string(),
+        ("active", "false") => lang.t(K::StatusInactive).to_string(),
+        (_, other) => other.to_string(),
+    }
+}
+
 /// The before → after of one entry.
 #[component]
 fn Changes(entry: AuditEntry) -> impl IntoView {
     let i18n = use_i18n();
     let changes = entry.changes();
-    view! {
-        <ul class="changes">
-            {changes.into_iter().map(|c| {
-                let key = crate::core::ui::field_label(&c.field);
-                let name = c.field.clone();
-                view! {
-                    <li><span title=c.field.clone()>{move || key.map(|k| i18n.get(k).to_string()).unwrap_or_else(|| name.clone())}</span>": "<del>{c.before}</del>" → "<ins>{c.after}</ins></li>
-                }
-            }).collect_view()}
-        </ul>
+    move || {
+        let lang = i18n.lang();
+        view! {
+            <ul class="changes">
+                {changes.iter().filter(|c| shown(&c.field, lang)).map(|c| {
+                    let name = crate::core::ui::field_label(&c.field).map(|k| lang.t(k).to_string()).unwrap_or_else(|| c.field.clone());
+                    view! {
+                        <li>
+                            <span title=c.field.clone()>{name}</span>": "
+                            <del>{value_text(&c.field, &c.before, lang)}</del>" → "<ins>{value_text(&c.field, &c.after, lang)}</ins>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
     }
 }
 
@@ -149,6 +176,17 @@ pub fn AuditPage() -> impl IntoView {
 mod tests {
     use super::*;
     use crate::core::i18n::Lang;
+
+    #[test]
+    fn change_lists_hide_internals_and_translate_values() {
+        assert!(shown("display_name", Lang::En));
+        assert!(!shown("department_id", Lang::En));
+        assert!(!shown("version", Lang::Zh));
+        assert!(shown("department_zh", Lang::Zh) && !shown("department_zh", Lang::En));
+        assert_eq!(value_text("role", "manager", Lang::Zh), "部门经理");
+        assert_eq!(value_text("active", "false", Lang::En), "Inactive");
+        assert_eq!(value_text("email", "a@b.cn", Lang::En), "a@b.cn");
+    }
 
     #[test]
     fn every_known_entity_and_action_has_a_label() {

@@ -88,7 +88,22 @@ impl TestApp {
     }
 
     async fn open(url: &str, backend: &'static str) -> TestApp {
-        let config = server::Config::for_tests(url);
+        TestApp::open_with(server::Config::for_tests(url), backend).await
+    }
+
+    /// SQLite with a custom configuration.
+    pub async fn sqlite_with(adjust: impl FnOnce(&mut server::Config)) -> TestApp {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("charter-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mut config = server::Config::for_tests(&format!("sqlite://{}/t.db", dir.display()));
+        adjust(&mut config);
+        let mut app = TestApp::open_with(config, "sqlite").await;
+        app._dir = Some(tempfile_dir::Dir(dir));
+        app
+    }
+
+    async fn open_with(config: server::Config, backend: &'static str) -> TestApp {
         let db = server::open_db(&config).await.expect("open db");
         app::seed::demo(&db).await.expect("demo seed");
         let router = server::router(db.clone(), &config);

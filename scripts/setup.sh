@@ -39,6 +39,15 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB"; then
   cargo install --force wasm-bindgen-cli@"$WB"
 fi
 
+if [ "$E2E" = 1 ]; then
+  NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$NODE_MAJOR" -lt 20 ]; then
+    echo "Playwright needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))."
+    echo "Install Node.js 20 (e.g. Debian's nodejs from bookworm-backports or NodeSource) and run again."
+    exit 1
+  fi
+fi
+
 if [ "$E2E" = 1 ] && [ ! -d end2end/node_modules/@playwright/test ]; then
   say "Installing Playwright (Node.js packages; the browser is Debian's Chromium)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

@@ -2,6 +2,7 @@
 //! and security layers, and the axum router around the Leptos app. No business
 //! rules live here.
 pub mod bench;
+pub mod echo;
 pub mod security;
 pub mod sessions;
 
@@ -111,6 +112,7 @@ pub fn router(db: Db, config: &Config) -> Router {
         .layer(axum::middleware::from_fn_with_state(shared.clone(), request_info))
         .layer(sessions)
         .layer(Extension(db))
+        .layer(axum::middleware::from_fn(echo::keep_refused_forms))
         .layer(axum::middleware::from_fn(security::same_origin_only))
         .layer(security::headers())
         .layer(tower_http::compression::CompressionLayer::new())
@@ -140,12 +142,17 @@ fn client_addr(req: &Request, trust_proxy: bool) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn lang_cookie(req: &Request) -> Option<Lang> {
+/// The value of one request cookie.
+pub fn cookie<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     let cookies = req.headers().get(header::COOKIE)?.to_str().ok()?;
     cookies.split(';').find_map(|c| {
         let (k, v) = c.trim().split_once('=')?;
-        (k == app::account::api::LANG_COOKIE).then(|| Lang::parse(v)).flatten()
+        (k == name).then_some(v)
     })
+}
+
+fn lang_cookie(req: &Request) -> Option<Lang> {
+    cookie(req, app::account::api::LANG_COOKIE).and_then(Lang::parse)
 }
 
 /// Is this a request for a page (rather than an API call or a file)?
@@ -161,6 +168,13 @@ fn is_page(path: &str) -> bool {
 /// in which language; pages other than sign-in need a signed-in user.
 async fn request_info(State(shared): State<Shared>, mut req: Request, next: Next) -> Response {
     let client_addr = client_addr(&req, shared.trust_proxy);
+    let path = req.uri().path().to_string();
+    // Static files need no user (and should not touch the session store).
+    if path.starts_with("/pkg/") || (!is_page(&path) && !path.starts_with("/api/") && !path.starts_with("/export/")) {
+        let lang = lang_cookie(&req).unwrap_or_default();
+        req.extensions_mut().insert(RequestInfo { client_addr, user: None, lang, echo: vec![] });
+        return next.run(req).await;
+    }
     let session = req.extensions().get::<Session>().cloned();
     let mut user = None;
     if let Some(session) = &session {
@@ -181,7 +195,6 @@ async fn request_info(State(shared): State<Shared>, mut req: Request, next: Next
         }
     }
     let lang = user.as_ref().map(|u| u.language).or_else(|| lang_cookie(&req)).unwrap_or_default();
-    let path = req.uri().path().to_string();
     if user.is_none() && req.method() == axum::http::Method::GET && is_page(&path) && path != "/login" {
         let target = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         return Redirect::to(&format!("/login?next={}", app::core::ui::url_encode(&target))).into_response();
@@ -199,8 +212,14 @@ async fn request_info(State(shared): State<Shared>, mut req: Request, next: Next
     if user.is_some() && path == "/login" && req.method() == axum::http::Method::GET {
         return Redirect::to("/").into_response();
     }
-    req.extensions_mut().insert(RequestInfo { client_addr, user, lang });
-    next.run(req).await
+    let echo = if req.method() == axum::http::Method::GET { echo::take(&req) } else { vec![] };
+    let had_echo = !echo.is_empty();
+    req.extensions_mut().insert(RequestInfo { client_addr, user, lang, echo });
+    let mut res = next.run(req).await;
+    if had_echo {
+        res.headers_mut().append(header::SET_COOKIE, echo::clear_cookie());
+    }
+    res
 }
 
 /// Recurring upkeep while serving: expired sessions, this year's conduct tasks.

@@ -8,19 +8,23 @@ use tower::layer::util::{Identity, Stack};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Is a state-changing request from our own site? Browsers send `Sec-Fetch-Site`
-/// and/or `Origin` with every POST; requests with neither (curl, integrations)
-/// carry no ambient browser credentials to abuse.
+/// (which page scripts cannot forge) and, older ones, at least `Origin` with every
+/// POST; when `Sec-Fetch-Site` is there it decides. Requests with neither (curl,
+/// integrations) carry no ambient browser credentials to abuse.
 pub fn is_same_origin(method: &Method, headers: &axum::http::HeaderMap) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site != "same-origin" && site != "none" {
-            return false;
-        }
+        return site == "same-origin" || site == "none";
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        // Behind a proxy that rewrites Host, the browser's host is in X-Forwarded-Host.
+        let host = headers
+            .get("x-forwarded-host")
+            .or_else(|| headers.get(header::HOST))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
         return !host.is_empty() && origin_host == host;
     }
@@ -70,6 +74,8 @@ mod tests {
         assert!(!is_same_origin(&Method::POST, &h(&[("sec-fetch-site", "same-site")])));
         assert!(is_same_origin(&Method::POST, &h(&[("sec-fetch-site", "same-origin"), ("origin", "http://a:3000"), ("host", "a:3000")])));
         assert!(!is_same_origin(&Method::POST, &h(&[("origin", "https://evil.example"), ("host", "a:3000")])));
+        assert!(is_same_origin(&Method::POST, &h(&[("origin", "https://erp.example.cn"), ("host", "10.0.0.5:3000"), ("x-forwarded-host", "erp.example.cn")])));
+        assert!(is_same_origin(&Method::POST, &h(&[("origin", "http://a:3000"), ("host", "a:3000")])));
         assert!(!is_same_origin(&Method::POST, &h(&[("origin", "null"), ("host", "a:3000")])));
         assert!(is_same_origin(&Method::POST, &h(&[])));
     }

@@ -25,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=act attr:class="form">
                 <input type="hidden" name="next" value=next/>
                 <label for="username">{i18n.t(K::FieldUsername)}</label>
-                <input id="username" name="username" autocomplete="username" required autofocus/>
+                <input id="username" name="username" autocomplete="username" required autofocus value=crate::core::ui::echoed(None, "username", "")/>
                 <FieldMsg error=err field="username"/>
                 <label for="password">{i18n.t(K::FieldPassword)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>

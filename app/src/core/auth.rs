@@ -72,6 +72,9 @@ mod server {
         pub client_addr: String,
         pub user: Option<CurrentUser>,
         pub lang: Lang,
+        /// What a form posted without JavaScript held, when the post was refused
+        /// (so the page can show it again with the errors); see `ui::form::echoed`.
+        pub echo: Vec<(String, String)>,
     }
 
     pub fn hash_password(pw: &str) -> Result<String, AppError> {

@@ -10,6 +10,28 @@ use leptos::prelude::*;
 pub use chart::Chart;
 pub use table::{DataTable, SortHeader, href_with, url_encode};
 
+/// The value a form field starts with: what the person typed, when their post
+/// without JavaScript was just refused (the server keeps it for one page view),
+/// otherwise `default`. `form_id` is the value of the form's hidden `id` field
+/// ("" for a new record), so that only the form that was posted is refilled.
+pub fn echoed(form_id: Option<&str>, name: &str, default: impl Into<String>) -> String {
+    #[cfg(feature = "ssr")]
+    if let Ok(info) = crate::core::auth::request_info() {
+        let same_form = match form_id {
+            None => true,
+            Some(id) => info.echo.iter().any(|(k, v)| k == "id" && v == id),
+        };
+        if same_form {
+            if let Some((_, v)) = info.echo.iter().find(|(k, _)| k == name) {
+                return v.clone();
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = (form_id, name);
+    default.into()
+}
+
 /// The label of a record field by its stored name, when it is one people edit.
 pub fn field_label(name: &str) -> Option<K> {
     let base = match name {

@@ -2,7 +2,7 @@ use crate::audit::pages::History;
 use crate::core::error::AppError;
 use crate::core::i18n::{K, Lang, use_i18n};
 use crate::core::perm::Role;
-use crate::core::ui::{Badge, ConfirmAction, DataTable, ErrorBox, FieldMsg, FormError, Loading, SortHeader, Tone, action_error};
+use crate::core::ui::{Badge, ConfirmAction, DataTable, ErrorBox, FieldMsg, FormError, Loading, SortHeader, Tone, action_error, echoed};
 use crate::org::api::*;
 use crate::org::model::Employee;
 use crate::use_me;
@@ -196,13 +196,19 @@ fn EmployeeForm(
     let err = action_error(save);
     let creating = emp.is_none();
     let e = emp.clone();
-    let v = move |f: fn(&Employee) -> String| e.as_ref().map(f).unwrap_or_default();
-    let dept_sel = emp.as_ref().map(|e| e.department_id);
-    let pos_sel = emp.as_ref().and_then(|e| e.position_id);
-    let sup_sel = emp.as_ref().and_then(|e| e.supervisor_id);
-    let role_sel = emp.as_ref().map(|e| e.role()).unwrap_or(Role::Staff);
-    let lang_sel = emp.as_ref().map(|e| e.language.clone()).unwrap_or_else(|| "zh".into());
-    let tz_sel = emp.as_ref().map(|e| e.time_zone.clone()).unwrap_or_else(|| "Asia/Shanghai".into());
+    // Starting values: the record, or what was just posted and refused (no JavaScript).
+    let form_id = emp.as_ref().map(|e| e.id.to_string()).unwrap_or_default();
+    let fid = form_id.clone();
+    let start = move |name: &str, default: String| echoed(Some(&fid), &format!("input[{name}]"), default);
+    let start2 = start.clone();
+    let v = move |name: &str, f: fn(&Employee) -> String| start2(name, e.as_ref().map(f).unwrap_or_default());
+    let num = |x: Option<i64>| x.map(|n| n.to_string()).unwrap_or_default();
+    let dept_sel = start("department_id", num(emp.as_ref().map(|e| e.department_id))).parse::<i64>().ok();
+    let pos_sel = start("position_id", num(emp.as_ref().and_then(|e| e.position_id))).parse::<i64>().ok();
+    let sup_sel = start("supervisor_id", num(emp.as_ref().and_then(|e| e.supervisor_id))).parse::<i64>().ok();
+    let role_sel = Role::parse(&start("role", emp.as_ref().map(|e| e.role.clone()).unwrap_or_else(|| "staff".into()))).unwrap_or(Role::Staff);
+    let lang_sel = start("language", emp.as_ref().map(|e| e.language.clone()).unwrap_or_else(|| "zh".into()));
+    let tz_sel = start("time_zone", emp.as_ref().map(|e| e.time_zone.clone()).unwrap_or_else(|| "Asia/Shanghai".into()));
     let self_id = emp.as_ref().map(|e| e.id);
     view! {
         <FormError error=err/>
@@ -210,17 +216,17 @@ fn EmployeeForm(
             <input type="hidden" name="id" value=emp.as_ref().map(|e| e.id.to_string()).unwrap_or_default()/>
             <input type="hidden" name="version" value=emp.as_ref().map(|e| e.version.to_string()).unwrap_or_default()/>
             <label for="username">{i18n.t(K::FieldUsername)}</label>
-            <input id="username" name="input[username]" value=v(|e| e.username.clone()) required autocomplete="off"/>
+            <input id="username" name="input[username]" value=v("username", |e| e.username.clone()) required autocomplete="off"/>
             <p class="hint">{i18n.t(K::ValUsername)}</p>
             <FieldMsg error=err field="username"/>
             <label for="display_name">{i18n.t(K::FieldDisplayName)}</label>
-            <input id="display_name" name="input[display_name]" value=v(|e| e.display_name.clone()) required maxlength="50"/>
+            <input id="display_name" name="input[display_name]" value=v("display_name", |e| e.display_name.clone()) required maxlength="50"/>
             <FieldMsg error=err field="display_name"/>
             <label for="email">{i18n.t(K::FieldEmail)}</label>
-            <input id="email" name="input[email]" type="email" value=v(|e| e.email.clone())/>
+            <input id="email" name="input[email]" type="email" value=v("email", |e| e.email.clone())/>
             <FieldMsg error=err field="email"/>
             <label for="phone">{i18n.t(K::FieldPhone)}</label>
-            <input id="phone" name="input[phone]" type="tel" value=v(|e| e.phone.clone())/>
+            <input id="phone" name="input[phone]" type="tel" value=v("phone", |e| e.phone.clone())/>
             <FieldMsg error=err field="phone"/>
             <label for="department_id">{i18n.t(K::FieldDepartment)}</label>
             <select id="department_id" name="input[department_id]" required>

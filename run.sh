@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Builds Charter and serves it at http://127.0.0.1:3000 on ./data/charter.db
 # (created, migrated and filled with the demo company on first start).
-# `./run.sh --release` builds the optimised version.
+# `./run.sh --release` builds the optimised version (wasm-opt, size-optimised bundle).
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh
-export PATH="$HOME/.cargo/bin:$PATH"
 PROFILE=debug; FLAG=""
 if [ "${1:-}" = "--release" ]; then PROFILE=release; FLAG="--release"; fi
-echo "==> Building (first build takes several minutes)"
+scripts/setup.sh ${FLAG}
+export PATH="$PWD/scripts/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+source scripts/leptos-env.sh
+[ "$PROFILE" = release ] && unset RUSTFLAGS
+echo "==> Building (the first build takes several minutes)"
 cargo leptos build $FLAG
 echo "==> Starting Charter"
 exec env LEPTOS_SITE_ROOT=target/site "target/$PROFILE/server" serve

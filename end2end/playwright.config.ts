@@ -26,7 +26,7 @@ export default defineConfig({
     command:
       `bash -c 'rm -rf target-e2e && mkdir -p target-e2e && cd .. && ` +
       `DATABASE_URL=sqlite://end2end/target-e2e/e2e.db CHARTER_ADDR=127.0.0.1:${PORT} ` +
-      `LEPTOS_SITE_ROOT=target/site exec target/debug/server serve'`,
+      `LEPTOS_SITE_ROOT=target/site exec target/${process.env.CHARTER_PROFILE || "debug"}/server serve'`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,

@@ -129,13 +129,11 @@ async fn healthz(Extension(db): Extension<Db>) -> Response {
 }
 
 fn client_addr(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(first) = xff.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+    if trust_proxy
+        && let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+            && let Some(first) = xff.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
                 return first.to_string();
             }
-        }
-    }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())

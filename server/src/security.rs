@@ -40,10 +40,11 @@ pub async fn same_origin_only(req: Request, next: Next) -> Response {
 }
 
 type H = SetResponseHeaderLayer<HeaderValue>;
+type Headers = ServiceBuilder<Stack<H, Stack<H, Stack<H, Stack<H, Identity>>>>>;
 
 /// Headers on every response. Pages set a stricter CSP with a nonce themselves;
 /// this one applies to everything else.
-pub fn headers() -> ServiceBuilder<Stack<H, Stack<H, Stack<H, Stack<H, Identity>>>>> {
+pub fn headers() -> Headers {
     ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

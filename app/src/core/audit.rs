@@ -61,7 +61,8 @@ impl AuditEntry {
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The canonical text that an entry's hash covers.
+/// The canonical text that an entry's hash covers (every stored field, in order).
+#[allow(clippy::too_many_arguments)]
 pub fn canonical(
     prev_hash: &str,
     at: &DateTime<Utc>,

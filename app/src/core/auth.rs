@@ -221,13 +221,11 @@ mod server {
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|a| a.contains("text/html"))
         });
-        if let (Err(e), false) = (&r, form_post) {
-            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                if let Ok(code) = axum::http::StatusCode::from_u16(e.status()) {
+        if let (Err(e), false) = (&r, form_post)
+            && let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+                && let Ok(code) = axum::http::StatusCode::from_u16(e.status()) {
                     opts.set_status(code);
                 }
-            }
-        }
         r
     }
 }

@@ -202,11 +202,10 @@ impl Db {
                 .busy_timeout(Duration::from_secs(30));
             if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
                 let path = path.split('?').next().unwrap_or(path);
-                if let Some(dir) = std::path::Path::new(path).parent() {
-                    if !dir.as_os_str().is_empty() {
+                if let Some(dir) = std::path::Path::new(path).parent()
+                    && !dir.as_os_str().is_empty() {
                         std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
                     }
-                }
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)

@@ -112,11 +112,10 @@ impl TestApp {
 
     pub async fn finish(self) {
         self.db.close().await;
-        if let Some((admin_url, name)) = self.cleanup {
-            if let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
+        if let Some((admin_url, name)) = self.cleanup
+            && let Ok(admin) = sqlx::PgPool::connect(&admin_url).await {
                 let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
             }
-        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {

@@ -21,11 +21,10 @@ pub fn echoed(form_id: Option<&str>, name: &str, default: impl Into<String>) -> 
             None => true,
             Some(id) => info.echo.iter().any(|(k, v)| k == "id" && v == id),
         };
-        if same_form {
-            if let Some((_, v)) = info.echo.iter().find(|(k, _)| k == name) {
+        if same_form
+            && let Some((_, v)) = info.echo.iter().find(|(k, _)| k == name) {
                 return v.clone();
             }
-        }
     }
     #[cfg(not(feature = "ssr"))]
     let _ = (form_id, name);

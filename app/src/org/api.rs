@@ -40,14 +40,24 @@ pub async fn list_positions() -> Result<Vec<Position>, AppError> {
     .await
 }
 
+/// A code that is already used becomes a message at the code field.
+#[cfg(feature = "ssr")]
+fn code_error(e: sqlx::Error) -> AppError {
+    if crate::core::db::is_unique_violation(&e) { AppError::field("code", K::ValTaken) } else { e.into() }
+}
+
+/// The record as it is now, for a refused stale save.
+#[cfg(feature = "ssr")]
+fn conflict<T: serde::Serialize>(current: Option<T>) -> AppError {
+    match current {
+        Some(c) => AppError::Conflict { current: serde_json::json!(c) },
+        None => AppError::NotFound,
+    }
+}
+
 /// Creates (empty `id`) or updates a department. Admins only.
 #[server(endpoint = "org/save_department")]
-pub async fn save_department(
-    id: String,
-    version: String,
-    input: UnitInput,
-    active: Option<String>,
-) -> Result<i64, AppError> {
+pub async fn save_department(id: String, version: String, input: UnitInput, active: Option<String>) -> Result<i64, AppError> {
     respond(async move {
         let user = require_admin()?;
         let u = input.validate()?;
@@ -55,11 +65,7 @@ pub async fn save_department(
         let who = actor(&user)?;
         let mut tx = db.begin().await?;
         let id = match parse_num("id", &id)? {
-            None => match store::insert_department(&mut tx, &who, &u).await {
-                Ok(id) => id,
-                Err(e) if crate::core::db::is_unique_violation(&e) => return Err(AppError::field("code", K::ValTaken)),
-                Err(e) => return Err(e.into()),
-            },
+            None => store::insert_department(&mut tx, &who, &u).await.map_err(code_error)?,
             Some(id) => {
                 let version = parse_num("version", &version)?.ok_or(AppError::field("version", K::ValInvalid))?;
                 let active = active.is_some();
@@ -72,15 +78,10 @@ pub async fn save_department(
                         return Err(AppError::field("active", K::ValDepartmentHasPeople));
                     }
                 }
-                match store::update_department(&mut tx, &who, id, version, &u, active).await {
-                    Ok(true) => id,
-                    Ok(false) => {
-                        let current = store::department(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-                        return Err(AppError::Conflict { current: serde_json::json!(current) });
-                    }
-                    Err(e) if crate::core::db::is_unique_violation(&e) => return Err(AppError::field("code", K::ValTaken)),
-                    Err(e) => return Err(e.into()),
+                if !store::update_department(&mut tx, &who, id, version, &u, active).await.map_err(code_error)? {
+                    return Err(conflict(store::department(&mut tx, id).await?));
                 }
+                id
             }
         };
         tx.commit().await?;
@@ -105,24 +106,15 @@ pub async fn save_position(
         let db = db()?;
         let who = actor(&user)?;
         let mut tx = db.begin().await?;
-        let res = match parse_num("id", &id)? {
-            None => store::insert_position(&mut tx, &who, &u, dept).await.map(Some),
+        let id = match parse_num("id", &id)? {
+            None => store::insert_position(&mut tx, &who, &u, dept).await.map_err(code_error)?,
             Some(id) => {
                 let version = parse_num("version", &version)?.ok_or(AppError::field("version", K::ValInvalid))?;
-                store::update_position(&mut tx, &who, id, version, &u, dept, active.is_some())
-                    .await
-                    .map(|ok| ok.then_some(id))
+                if !store::update_position(&mut tx, &who, id, version, &u, dept, active.is_some()).await.map_err(code_error)? {
+                    return Err(conflict(store::position(&mut tx, id).await?));
+                }
+                id
             }
-        };
-        let id = match res {
-            Ok(Some(id)) => id,
-            Ok(None) => {
-                let id = parse_num("id", &id)?.unwrap_or_default();
-                let current = store::position(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-                return Err(AppError::Conflict { current: serde_json::json!(current) });
-            }
-            Err(e) if crate::core::db::is_unique_violation(&e) => return Err(AppError::field("code", K::ValTaken)),
-            Err(e) => return Err(e.into()),
         };
         tx.commit().await?;
         Ok(id)
@@ -258,8 +250,7 @@ pub async fn save_employee(id: String, version: String, input: EmployeeInput) ->
                 let version = parse_num("version", &version)?.ok_or(AppError::field("version", K::ValInvalid))?;
                 if !store::update_employee(&mut tx, &who, id, version, &data, hash.as_deref()).await? {
                     drop(tx);
-                    let current = store::employee(&db, id).await?.ok_or(AppError::NotFound)?;
-                    return Err(AppError::Conflict { current: serde_json::json!(current) });
+                    return Err(conflict(store::employee(&db, id).await?));
                 }
                 id
             }
@@ -284,8 +275,7 @@ pub async fn set_employee_active(id: i64, version: i64, active: bool) -> Result<
         let mut tx = db.begin().await?;
         if !store::set_employee_active(&mut tx, &who, id, version, active).await? {
             drop(tx);
-            let current = store::employee(&db, id).await?.ok_or(AppError::NotFound)?;
-            return Err(AppError::Conflict { current: serde_json::json!(current) });
+            return Err(conflict(store::employee(&db, id).await?));
         }
         tx.commit().await?;
         Ok(())

@@ -92,3 +92,25 @@ test("the regulation can be browsed and searched", async ({ page }) => {
   await expect(page.getByTestId("clause-count")).toHaveText("共 1 条");
   await expect(page.locator("#clause-3\\.1-b")).toBeVisible();
 });
+
+test("a stale save is refused with the current values", async ({ page, context }) => {
+  await signIn(page, "admin");
+  const other = await context.newPage();
+  // Both open the same employee's form.
+  await open(page, "/people/6");
+  const editHref = await page.locator("a[href$='/edit']").getAttribute("href");
+  await open(page, editHref!);
+  await open(other, editHref!);
+  // The first saves a new name.
+  await page.locator("#display_name").fill("张磊（大客户）");
+  await page.getByTestId("employee-form").locator("button[type=submit]").click();
+  await expect(page.locator("h1")).toContainText("张磊（大客户）");
+  // The second, still on the old version, is told and shown what is stored now.
+  await other.locator("#phone").fill("13911112222");
+  await other.getByTestId("employee-form").locator("button[type=submit]").click();
+  await expect(other.locator(".alert-error")).toContainText("其他人已修改");
+  await expect(other.locator(".alert-error table")).toContainText("张磊（大客户）");
+  await other.close();
+  await open(page, "/people/6");
+  await expect(page.locator("dl.kv")).not.toContainText("13911112222");
+});

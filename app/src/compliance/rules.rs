@@ -26,7 +26,7 @@ pub const LIST_LIMIT: i64 = 200;
 /// 3.1-a: every active employee acknowledged the code of conduct this year.
 async fn conduct_acknowledged(db: &Db, viewer: &Viewer, now: DateTime<Utc>) -> DbResult<RuleStatus> {
     let year = crate::core::time::company_year(now) as i64;
-    let (vis, mut va) = visibility_sql(viewer, "user", "u.id", "u.id", "u.department_id", 3);
+    let (vis, mut va) = visibility_sql(db.backend(), viewer, "user", "u.id", "u.id", "u.department_id", 3);
     let base = format!(
         "FROM users u WHERE u.active = $1 AND {vis} AND NOT EXISTS \
          (SELECT 1 FROM conduct_acknowledgements c WHERE c.user_id = u.id AND c.year = $2)"

@@ -81,8 +81,13 @@ impl Viewer {
 /// `owner` and `dept` are column expressions; `entity` names the record type in
 /// `record_shares`; `id` is the record's id column. `first` is the number of the
 /// first `$N` placeholder to use.
+///
+/// On PostgreSQL the shared ids are matched with `= ANY(ARRAY(…))`: the array is
+/// computed once and the id index used, so `owner = me OR shared` becomes a
+/// bitmap OR of two index scans instead of a sequential scan with a hashed subplan.
 #[cfg(feature = "ssr")]
 pub fn visibility_sql(
+    backend: crate::core::db::Backend,
     viewer: &Viewer,
     entity: &str,
     id: &str,
@@ -91,11 +96,11 @@ pub fn visibility_sql(
     first: usize,
 ) -> (String, Vec<crate::core::db::Arg>) {
     use crate::core::db::Arg;
-    let shared = format!(
-        "{id} IN (SELECT record_id FROM record_shares WHERE entity = ${} AND user_id = ${})",
-        first,
-        first + 1
-    );
+    let shares = format!("SELECT record_id FROM record_shares WHERE entity = ${} AND user_id = ${}", first, first + 1);
+    let shared = match backend {
+        crate::core::db::Backend::Postgres => format!("{id} = ANY(ARRAY({shares}))"),
+        crate::core::db::Backend::Sqlite => format!("{id} IN ({shares})"),
+    };
     match viewer.role {
         Role::Admin | Role::Executive => ("1 = 1".into(), vec![]),
         Role::Manager => (

@@ -2,7 +2,7 @@
 use super::model::*;
 use crate::args;
 use crate::core::audit::{self, Actor};
-use crate::core::db::{Arg, Db, DbResult, Tx};
+use crate::core::db::{Arg, Backend, Db, DbResult, Tx};
 use crate::core::list::{Dir, Keyset, Page, SortCol, finish_page, where_clause};
 use crate::core::perm::{Viewer, visibility_sql};
 use chrono::Utc;
@@ -126,7 +126,7 @@ async fn employee_tx(tx: &mut Tx, id: i64) -> DbResult<Option<Employee>> {
 
 /// Can `viewer` see employee `id`? (Their own profile; managers their department; all for executives.)
 pub async fn employee_visible(db: &Db, viewer: &Viewer, id: i64) -> DbResult<bool> {
-    let (vis, mut a) = visibility_sql(viewer, "user", "u.id", "u.id", "u.department_id", 2);
+    let (vis, mut a) = visibility_sql(db.backend(), viewer, "user", "u.id", "u.id", "u.department_id", 2);
     let mut all = args![id];
     all.append(&mut a);
     let n: i64 = db.read().scalar(&format!("SELECT COUNT(*) FROM users u WHERE u.id = $1 AND {vis}"), all).await?;
@@ -150,8 +150,8 @@ pub const EMP_SORTS: &[SortCol] = &[
     SortCol { name: "id", sql: "u.id", integer: true },
 ];
 
-fn emp_conditions(viewer: &Viewer, f: &EmployeeFilter) -> (Vec<String>, Vec<Arg>) {
-    let (vis, a) = visibility_sql(viewer, "user", "u.id", "u.id", "u.department_id", 1);
+fn emp_conditions(backend: Backend, viewer: &Viewer, f: &EmployeeFilter) -> (Vec<String>, Vec<Arg>) {
+    let (vis, a) = visibility_sql(backend, viewer, "user", "u.id", "u.id", "u.department_id", 1);
     let mut conds = vec![vis];
     let mut args = a;
     if !f.q.trim().is_empty() {
@@ -184,7 +184,7 @@ pub async fn employees(
     after: Option<&str>,
     limit: i64,
 ) -> DbResult<Page<Employee>> {
-    let (conds, args) = emp_conditions(viewer, f);
+    let (conds, args) = emp_conditions(db.backend(), viewer, f);
     let total: i64 = db
         .read()
         .scalar(&format!("SELECT COUNT(*) FROM users u {}", where_clause(&conds)), args.clone())

@@ -176,10 +176,11 @@ fn Layout(children: Children) -> impl IntoView {
     let me = use_me();
     let location = use_location();
     let sign_out = expect_context::<ServerAction<SignOut>>();
-    let user_area = move || {
-        me.0.get().and_then(|r| r.ok()).flatten().map(|u| {
+    let user = move || me.0.get().and_then(|r| r.ok()).flatten();
+    let nav = move || {
+        user().map(|u| {
             let role = u.role;
-            let nav = NAV
+            let items = NAV
                 .iter()
                 .filter(move |n| n.min_role.is_none_or(|r| role >= r))
                 .map(|n| {
@@ -191,16 +192,24 @@ fn Layout(children: Children) -> impl IntoView {
                     view! { <li><A href=href attr:aria-current=current>{i18n.t(n.label)}</A></li> }
                 })
                 .collect_view();
+            view! {
+                <nav class="sidenav" aria-label=i18n.get(K::NavLabel)>
+                    <ul>{items}</ul>
+                </nav>
+            }
+        })
+    };
+    // The signed-in person in the top bar: name, department and role, account, sign-out.
+    let user_box = move || {
+        user().map(|u| {
+            let role = u.role;
             let name = u.display_name.clone();
             let dept = u.clone();
             view! {
-                <nav class="sidenav" aria-label=i18n.get(K::NavLabel)>
-                    <ul>{nav}</ul>
-                </nav>
                 <div class="userbox">
                     <a href=format!("/people/{}", u.id) class="user-name">{name}</a>
                     <span class="user-meta">{move || format!("{} · {}", dept.department(i18n.lang()), i18n.get(role.key()))}</span>
-                    <a href="/account">{i18n.t(K::NavAccount)}</a>
+                    <a href="/account" class="user-link">{i18n.t(K::NavAccount)}</a>
                     <ActionForm action=sign_out attr:class="inline">
                         <button type="submit" class="btn btn-small">{i18n.t(K::AuthSignOut)}</button>
                     </ActionForm>
@@ -212,10 +221,11 @@ fn Layout(children: Children) -> impl IntoView {
         <header class="topbar">
             <a href="/" class="brand">{i18n.t(K::BrandName)}</a>
             <span class="brand-sub">{i18n.t(K::BrandTagline)}</span>
+            <Transition fallback=|| ()>{user_box}</Transition>
             <LanguageSwitch/>
         </header>
         <div class="frame">
-            <Transition fallback=|| ()>{user_area}</Transition>
+            <Transition fallback=|| ()>{nav}</Transition>
             <main id="main">{children()}</main>
         </div>
     }

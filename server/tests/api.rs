@@ -372,3 +372,35 @@ async fn idle_sessions_expire() {
     assert_eq!(me.json(), serde_json::Value::Null, "an idle session ends");
     app.finish().await;
 }
+
+both!(a_new_year_brings_every_active_employee_the_conduct_task_once, |app| {
+    let next_year = chrono::Utc::now() + chrono::Duration::days(366);
+    let active: i64 = app.db.read().scalar("SELECT COUNT(*) FROM users WHERE active = $1", app::args![true]).await.expect("n");
+    let added = app::conduct::store::ensure_tasks(&app.db, next_year).await.expect("tasks");
+    assert_eq!(added as i64, active);
+    assert_eq!(app::conduct::store::ensure_tasks(&app.db, next_year).await.expect("again"), 0, "never twice");
+    let c = app.sign_in("wang.fang", PASSWORD).await;
+    let work = app.call("inbox/my_work", &[], Some(&c)).await;
+    let year = app::core::time::company_year(next_year).to_string();
+    assert!(work.json()["open"].as_array().expect("open").iter().any(|i| i["params_json"].as_str().unwrap_or("").contains(&year)), "{}", work.body);
+});
+
+both!(supervisor_loops_are_refused, |app| {
+    let admin = app.sign_in("admin", PASSWORD).await;
+    // li.qiang reports to sun.wei; making sun.wei report to wang.fang (who reports to li.qiang) closes a loop.
+    let sun = app.user_id("sun.wei").await.to_string();
+    let wang = app.user_id("wang.fang").await.to_string();
+    let dept: i64 = app.db.read().scalar("SELECT department_id FROM users WHERE username = 'sun.wei'", vec![]).await.expect("d");
+    let dept = dept.to_string();
+    let version: i64 = app.db.read().scalar("SELECT version FROM users WHERE username = 'sun.wei'", vec![]).await.expect("v");
+    let version = version.to_string();
+    let form = vec![
+        ("id", sun.as_str()), ("version", version.as_str()),
+        ("input[username]", "sun.wei"), ("input[display_name]", "孙伟"), ("input[email]", ""), ("input[phone]", ""),
+        ("input[department_id]", dept.as_str()), ("input[position_id]", ""), ("input[supervisor_id]", wang.as_str()),
+        ("input[role]", "executive"), ("input[language]", "zh"), ("input[time_zone]", "Asia/Shanghai"), ("input[password]", ""),
+    ];
+    let r = app.call("org/save_employee", &form, Some(&admin)).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["Validation"][0]["field"], "supervisor_id");
+});

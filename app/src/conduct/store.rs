@@ -88,26 +88,21 @@ pub async fn ensure_task_for(tx: &mut Tx, user_id: i64, now: DateTime<Utc>) -> D
 }
 
 /// Gives every active employee without this year's acknowledgement the task
-/// (run at start-up and daily, so a new year brings new tasks).
+/// (run at start-up and daily, so a new year brings new tasks). One statement.
 pub async fn ensure_tasks(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
     let year = company_year(now) as i64;
-    let missing: Vec<(i64,)> = db
-        .read()
-        .fetch_all(
-            "SELECT u.id FROM users u WHERE u.active = $1 \
-             AND NOT EXISTS (SELECT 1 FROM conduct_acknowledgements c WHERE c.user_id = u.id AND c.year = $2) \
-             AND NOT EXISTS (SELECT 1 FROM inbox_items i WHERE i.recipient_user_id = u.id AND i.source_entity = $3 AND i.source_id = $2)",
-            args![true, year, ENTITY],
+    let params = serde_json::to_string(&[("year", year.to_string())]).unwrap_or_else(|_| "[]".into());
+    let mut tx = db.begin().await?;
+    let n = tx
+        .execute(
+            "INSERT INTO inbox_items (recipient_user_id, kind, title_key, params_json, link, due_at, source_entity, \
+             source_id, version, created_at, updated_at) \
+             SELECT u.id, 'task', $1, $2, '/conduct', $3, $4, $5, 1, $6, $6 FROM users u WHERE u.active = $7 \
+             AND NOT EXISTS (SELECT 1 FROM conduct_acknowledgements c WHERE c.user_id = u.id AND c.year = $5) \
+             AND NOT EXISTS (SELECT 1 FROM inbox_items i WHERE i.recipient_user_id = u.id AND i.source_entity = $4 AND i.source_id = $5)",
+            args![K::InboxConductTitle.code(), params, now + Duration::days(14), ENTITY, year, now, true],
         )
         .await?;
-    let mut n = 0;
-    for chunk in missing.chunks(500) {
-        let mut tx = db.begin().await?;
-        for (id,) in chunk {
-            ensure_task_for(&mut tx, *id, now).await?;
-            n += 1;
-        }
-        tx.commit().await?;
-    }
+    tx.commit().await?;
     Ok(n)
 }

@@ -207,19 +207,19 @@ pub async fn employees(
     }))
 }
 
-/// The supervisor's chain upwards (to detect loops).
+/// The supervisor's chain upwards (to detect loops), in one recursive query.
 pub async fn supervisor_chain(tx: &mut Tx, start: i64) -> DbResult<Vec<i64>> {
-    let mut chain = Vec::new();
-    let mut cur = Some(start);
-    while let Some(id) = cur {
-        if chain.contains(&id) || chain.len() > 64 {
-            break;
-        }
-        chain.push(id);
-        let next: Option<(Option<i64>,)> = tx.fetch_optional("SELECT supervisor_id FROM users WHERE id = $1", args![id]).await?;
-        cur = next.and_then(|n| n.0);
-    }
-    Ok(chain)
+    let rows: Vec<(i64,)> = tx
+        .fetch_all(
+            "WITH RECURSIVE chain(id, sup, depth) AS ( \
+                SELECT id, supervisor_id, 0 FROM users WHERE id = $1 \
+                UNION ALL \
+                SELECT u.id, u.supervisor_id, c.depth + 1 FROM users u JOIN chain c ON u.id = c.sup WHERE c.depth < 64 \
+             ) SELECT id FROM chain ORDER BY depth",
+            args![start],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// Snapshot for the audit trail (never the password hash).

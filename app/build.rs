@@ -37,9 +37,30 @@ fn variant(key: &str) -> String {
         .collect()
 }
 
+/// `locales/{lang}.json` plus every `locales/<part>.{lang}.json` (one file per
+/// module, so that modules do not edit one shared file). A key defined twice fails.
+fn load_all(lang: &str) -> BTreeMap<String, String> {
+    println!("cargo:rerun-if-changed=locales");
+    let mut all = load(&format!("locales/{lang}.json"));
+    let mut parts: Vec<String> = std::fs::read_dir("locales")
+        .expect("locales dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(&format!(".{lang}.json")))
+        .collect();
+    parts.sort();
+    for name in parts {
+        for (k, v) in load(&format!("locales/{name}")) {
+            if all.insert(k.clone(), v).is_some() {
+                panic!("key `{k}` is defined twice ({name})");
+            }
+        }
+    }
+    all
+}
+
 fn main() {
-    let zh = load("locales/zh.json");
-    let en = load("locales/en.json");
+    let zh = load_all("zh");
+    let en = load_all("en");
     let mut problems = Vec::new();
     for k in zh.keys() {
         if !en.contains_key(k) {

@@ -11,6 +11,8 @@ pub mod org;
 pub mod regulation;
 #[cfg(feature = "ssr")]
 pub mod seed;
+pub mod settings;
+pub mod sales;
 
 use crate::account::api::{SignOut, me};
 use crate::core::auth::CurrentUser;
@@ -137,6 +139,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/departments") view=org::pages::DepartmentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/positions") view=org::pages::PositionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=audit::pages::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/settings") view=settings::pages::SettingsPage ssr=SsrMode::Async/>
+                    // Sales (2.2): customers and visits
+                    // Sales: pipeline, opportunities, quotations, catalogue
+                    // Sales: contracts, signing authority
+                    // Sales: orders, receivables
+                    // Sales: dashboard
                 </Routes>
             </Layout>
         </Router>
@@ -161,6 +169,14 @@ struct NavEntry {
 
 const NAV: &[NavEntry] = &[
     NavEntry { href: "/", label: K::NavMyWork, min_role: None },
+    NavEntry { href: "/sales/customers", label: K::NavCustomers, min_role: None },
+    NavEntry { href: "/sales/visits", label: K::NavVisits, min_role: None },
+    NavEntry { href: "/sales/pipeline", label: K::NavPipeline, min_role: None },
+    NavEntry { href: "/sales/contracts", label: K::NavContracts, min_role: None },
+    NavEntry { href: "/sales/orders", label: K::NavOrders, min_role: None },
+    NavEntry { href: "/sales/receivables", label: K::NavReceivables, min_role: None },
+    NavEntry { href: "/sales/products", label: K::NavProducts, min_role: None },
+    NavEntry { href: "/sales/dashboard", label: K::NavSalesDashboard, min_role: Some(Role::Executive) },
     NavEntry { href: "/compliance", label: K::NavCompliance, min_role: None },
     NavEntry { href: "/regulation", label: K::NavRegulation, min_role: None },
     NavEntry { href: "/conduct", label: K::NavConduct, min_role: None },
@@ -168,6 +184,9 @@ const NAV: &[NavEntry] = &[
     NavEntry { href: "/admin/departments", label: K::NavDepartments, min_role: Some(Role::Admin) },
     NavEntry { href: "/admin/positions", label: K::NavPositions, min_role: Some(Role::Admin) },
     NavEntry { href: "/admin/audit", label: K::NavAudit, min_role: Some(Role::Admin) },
+    NavEntry { href: "/admin/settings", label: K::NavSettings, min_role: Some(Role::Admin) },
+    NavEntry { href: "/admin/stages", label: K::NavStages, min_role: Some(Role::Admin) },
+    NavEntry { href: "/admin/signing", label: K::NavSigning, min_role: Some(Role::Admin) },
 ];
 
 #[component]

@@ -2,7 +2,7 @@
 //! `$N` placeholders (both drivers accept them); `Db` and `Tx` run them on
 //! whichever backend `DATABASE_URL` chose. Values are passed as `Arg`s so that a
 //! store function is compiled once, not once per backend.
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
@@ -35,6 +35,8 @@ pub enum Arg {
     OptI64(Option<i64>),
     OptStr(Option<String>),
     OptTime(Option<DateTime<Utc>>),
+    Date(NaiveDate),
+    OptDate(Option<NaiveDate>),
 }
 
 macro_rules! arg_from {
@@ -57,6 +59,8 @@ arg_from!(Option<i64>, v, Arg::OptI64(v));
 arg_from!(Option<String>, v, Arg::OptStr(v));
 arg_from!(Option<&str>, v, Arg::OptStr(v.map(str::to_string)));
 arg_from!(Option<DateTime<Utc>>, v, Arg::OptTime(v));
+arg_from!(NaiveDate, v, Arg::Date(v));
+arg_from!(Option<NaiveDate>, v, Arg::OptDate(v));
 
 /// `args![a, b, c]` builds a `Vec<Arg>`.
 #[macro_export]
@@ -78,6 +82,8 @@ macro_rules! bind_args {
                     Arg::OptI64(v) => a.add(v),
                     Arg::OptStr(v) => a.add(v),
                     Arg::OptTime(v) => a.add(v),
+                    Arg::Date(v) => a.add(v),
+                    Arg::OptDate(v) => a.add(v),
                 };
                 r.map_err(sqlx::Error::Encode)?;
             }

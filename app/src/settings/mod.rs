@@ -1,0 +1,109 @@
+//! Configurable values the regulation leaves to the company (limits, periods,
+//! which departments review and receive contracts). Each setting is declared
+//! once here with its type, default and label; admins change them at
+//! /admin/settings, every change audited.
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::core::i18n::K;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    /// A whole number between min and max.
+    Int { min: i64, max: i64 },
+    /// Comma-separated department codes.
+    Departments,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Def {
+    pub key: &'static str,
+    pub label: K,
+    pub help: K,
+    /// The clause the setting belongs to.
+    pub clause: &'static str,
+    pub kind: Kind,
+    pub default: &'static str,
+}
+
+pub const VISIT_DAYS: &str = "sales.visit_days";
+pub const DISCOUNT_LIMIT_PCT: &str = "sales.discount_limit_pct";
+pub const REVIEW_DEPARTMENTS: &str = "sales.review_departments";
+pub const DISTRIBUTION_DEPARTMENTS: &str = "sales.distribution_departments";
+pub const ACK_WORKING_DAYS: &str = "sales.ack_working_days";
+pub const CUSTOMER_UPDATE_DAYS: &str = "sales.customer_update_days";
+pub const EXCEPTION_WORKING_DAYS: &str = "sales.exception_working_days";
+
+pub const DEFS: &[Def] = &[
+    Def { key: VISIT_DAYS, label: K::SettingVisitDays, help: K::SettingVisitDaysHelp, clause: "2.2.1-b", kind: Kind::Int { min: 1, max: 3650 }, default: "90" },
+    Def { key: DISCOUNT_LIMIT_PCT, label: K::SettingDiscountLimit, help: K::SettingDiscountLimitHelp, clause: "2.2.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "10" },
+    Def { key: REVIEW_DEPARTMENTS, label: K::SettingReviewDepartments, help: K::SettingReviewDepartmentsHelp, clause: "2.2.3-c", kind: Kind::Departments, default: "finance,legal,production" },
+    Def { key: DISTRIBUTION_DEPARTMENTS, label: K::SettingDistributionDepartments, help: K::SettingDistributionDepartmentsHelp, clause: "2.2.3-e", kind: Kind::Departments, default: "finance,production,logistics" },
+    Def { key: ACK_WORKING_DAYS, label: K::SettingAckDays, help: K::SettingAckDaysHelp, clause: "2.2.3-e", kind: Kind::Int { min: 1, max: 60 }, default: "3" },
+    Def { key: CUSTOMER_UPDATE_DAYS, label: K::SettingUpdateDays, help: K::SettingUpdateDaysHelp, clause: "2.2.4-b", kind: Kind::Int { min: 1, max: 365 }, default: "14" },
+    Def { key: EXCEPTION_WORKING_DAYS, label: K::SettingExceptionDays, help: K::SettingExceptionDaysHelp, clause: "2.2.4-c", kind: Kind::Int { min: 1, max: 60 }, default: "2" },
+];
+
+pub fn def(key: &str) -> Option<&'static Def> {
+    DEFS.iter().find(|d| d.key == key)
+}
+
+/// A setting as the admin page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingView {
+    pub key: String,
+    pub value: String,
+    /// 0 when the default is in force (nothing stored yet).
+    pub version: i64,
+}
+
+/// Checks a submitted value against the setting's kind; returns it normalised.
+/// `known_departments` are the valid department codes.
+pub fn normalise(def: &Def, input: &str, known_departments: &[String]) -> Result<String, K> {
+    let input = input.trim();
+    match def.kind {
+        Kind::Int { min, max } => match input.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
+            _ => Err(K::ValOutOfRange),
+        },
+        Kind::Departments => {
+            let mut codes: Vec<String> = Vec::new();
+            for c in input.split([',', '，', ' ']).map(str::trim).filter(|c| !c.is_empty()) {
+                if !known_departments.iter().any(|k| k == c) {
+                    return Err(K::ValInvalid);
+                }
+                if !codes.iter().any(|x| x == c) {
+                    codes.push(c.to_string());
+                }
+            }
+            if codes.is_empty() {
+                return Err(K::ValRequired);
+            }
+            Ok(codes.join(","))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_checked_and_normalised() {
+        let depts = vec!["finance".to_string(), "legal".to_string()];
+        let days = def(VISIT_DAYS).expect("visit days");
+        assert_eq!(normalise(days, " 30 ", &depts), Ok("30".into()));
+        assert_eq!(normalise(days, "0", &depts), Err(K::ValOutOfRange));
+        assert_eq!(normalise(days, "abc", &depts), Err(K::ValOutOfRange));
+        let rev = def(REVIEW_DEPARTMENTS).expect("review");
+        assert_eq!(normalise(rev, "finance, legal,finance", &depts), Ok("finance,legal".into()));
+        assert_eq!(normalise(rev, "finance,marketingx", &depts), Err(K::ValInvalid));
+        assert_eq!(normalise(rev, " ", &depts), Err(K::ValRequired));
+        for d in DEFS {
+            assert!(normalise(d, d.default, &["finance", "legal", "production", "logistics"].map(String::from)).is_ok(), "{}", d.key);
+        }
+    }
+}

@@ -145,6 +145,7 @@ pub fn App() -> impl IntoView {
                     // Sales: contracts, signing authority
                     // Sales: orders, receivables
                     // Sales: dashboard
+                    <Route path=path!("/sales/dashboard") view=sales::dashboard::pages::SalesDashboardPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -176,7 +177,7 @@ const NAV: &[NavEntry] = &[
     NavEntry { href: "/sales/orders", label: K::NavOrders, min_role: None },
     NavEntry { href: "/sales/receivables", label: K::NavReceivables, min_role: None },
     NavEntry { href: "/sales/products", label: K::NavProducts, min_role: None },
-    NavEntry { href: "/sales/dashboard", label: K::NavSalesDashboard, min_role: Some(Role::Executive) },
+    NavEntry { href: "/sales/dashboard", label: K::NavSalesDashboard, min_role: Some(Role::Manager) },
     NavEntry { href: "/compliance", label: K::NavCompliance, min_role: None },
     NavEntry { href: "/regulation", label: K::NavRegulation, min_role: None },
     NavEntry { href: "/conduct", label: K::NavConduct, min_role: None },

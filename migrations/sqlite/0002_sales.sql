@@ -154,7 +154,10 @@ CREATE INDEX opportunities_stage_amount ON opportunities(stage_code, amount_mino
 CREATE INDEX opportunities_owner ON opportunities(owner_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_department ON opportunities(department_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_customer ON opportunities(customer_id, id);
-CREATE INDEX opportunities_closed ON opportunities(closed_at, stage_code);
+-- The dashboard's aggregates read only these (covering) indexes: open deals by
+-- stage and expected close, closed deals by close time.
+CREATE INDEX opportunities_dash_open ON opportunities(stage_code, expected_close, amount_minor, department_id, owner_id);
+CREATE INDEX opportunities_dash_closed ON opportunities(closed_at, stage_code, amount_minor, department_id, owner_id, created_at);
 
 CREATE TABLE opportunity_stage_changes (
     id             INTEGER PRIMARY KEY,

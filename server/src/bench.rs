@@ -1,6 +1,11 @@
-//! `server bench`: times the queries behind the busiest pages on the current
-//! database and prints median and 95th percentile. Fill the database first
-//! (`server seed --demo --scale 100000`) to see figures at scale.
+//! `server bench`: times the queries and pages behind the busiest screens and
+//! prints median and 95th percentile. `--also URL` runs the same on a second
+//! database and prints its figures beside the first (SQLite and PostgreSQL side
+//! by side). Fill the databases first (`server seed --demo --scale 100000`).
+//!
+//! Page rows are whole HTTP requests through the app's router (session,
+//! layers, server-side rendering); "raw SQL" rows are the database alone, so
+//! the app's overhead over the database is visible.
 use app::core::db::Db;
 use app::core::list::{Dir, PAGE_SIZE};
 use app::core::perm::{Role, Viewer};
@@ -29,9 +34,59 @@ where
     Ok(Row { name, median: samples[runs / 2], p95: samples[(runs * 95 / 100).min(runs - 1)] })
 }
 
-pub async fn run(db: &Db, runs: usize) -> anyhow::Result<()> {
+/// A signed-in client of the app's router (no network: requests go straight
+/// through the same layers a browser's would).
+struct Client {
+    router: axum::Router,
+    cookie: String,
+}
+
+impl Client {
+    async fn sign_in(db: &Db, config: &crate::Config, username: &str) -> anyhow::Result<Client> {
+        use tower::ServiceExt;
+        let router = crate::router(db.clone(), config);
+        let body = serde_urlencoded::to_string([("username", username), ("password", app::seed::DEMO_PASSWORD)])?;
+        let req = axum::http::Request::post("/api/auth/sign_in")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "bench.local")
+            .header("origin", "http://bench.local")
+            .header("sec-fetch-site", "same-origin")
+            .body(axum::body::Body::from(body))?;
+        let res = router.clone().oneshot(req).await?;
+        let cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("charter_session="))
+            .map(|c| c.split(';').next().unwrap_or("").to_string())
+            .ok_or_else(|| anyhow::anyhow!("could not sign in as {username} (status {})", res.status()))?;
+        Ok(Client { router, cookie })
+    }
+
+    async fn page(&self, path: &str) -> anyhow::Result<()> {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let req = axum::http::Request::get(path).header("cookie", &self.cookie).body(axum::body::Body::empty())?;
+        let res = self.router.clone().oneshot(req).await?;
+        let status = res.status();
+        let body = res.into_body().collect().await.map_err(|e| anyhow::anyhow!("{e}"))?.to_bytes();
+        if !status.is_success() || body.len() < 500 {
+            anyhow::bail!("{path}: status {status}, {} bytes", body.len());
+        }
+        Ok(())
+    }
+}
+
+async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result<(String, Vec<Row>)> {
     let people: i64 = db.read().scalar("SELECT COUNT(*) FROM users", vec![]).await?;
+    let customers: i64 = db.read().scalar("SELECT COUNT(*) FROM customers", vec![]).await?;
+    let opportunities: i64 = db.read().scalar("SELECT COUNT(*) FROM opportunities", vec![]).await?;
     let entries: i64 = db.read().scalar("SELECT COUNT(*) FROM audit_log", vec![]).await?;
+    let header = format!(
+        "{:?}: {people} people, {customers} customers, {opportunities} opportunities, {entries} audit entries",
+        db.backend()
+    );
     let (staff_id, staff_dept): (i64, i64) = db
         .read()
         .fetch_one("SELECT id, department_id FROM users WHERE role = 'staff' ORDER BY id LIMIT 1", vec![])
@@ -69,24 +124,82 @@ pub async fn run(db: &Db, runs: usize) -> anyhow::Result<()> {
         employees(db, admin, search, "name", Dir::Asc, None, PAGE_SIZE).await?;
         Ok(())
     }).await?);
-    rows.push(time("compliance: all rules (admin)", runs, move || async move {
-        app::compliance::rules::evaluate_all(db, admin, chrono::Utc::now()).await?;
-        Ok(())
-    }).await?);
     rows.push(time("my work: inbox of a person", runs, move || async move {
         app::inbox::store::open_for(db, staff, 200).await?;
         Ok(())
     }).await?);
-    let verify = time("audit: verify whole chain", 3, move || async move {
+
+    // Sales: the dashboard's main aggregate on its own, all its queries, and the pages.
+    let today = app::core::time::company_today(chrono::Utc::now());
+    let filter = &app::sales::dashboard::model::DashFilter::default_for(today);
+    rows.push(time("sales: dashboard main aggregate (raw SQL)", runs, move || async move {
+        app::sales::dashboard::store::funnel(db, filter).await?;
+        Ok(())
+    }).await?);
+    rows.push(time("sales: dashboard, all queries", runs, move || async move {
+        app::sales::dashboard::store::dashboard(db, filter, today).await?;
+        Ok(())
+    }).await?);
+    let exec = Client::sign_in(db, config, "zhao.min").await?;
+    let sales = Client::sign_in(db, config, "li.qiang").await?;
+    let (exec, sales) = (&exec, &sales);
+    rows.push(time("page: /sales/dashboard (executive)", runs, move || async move { exec.page("/sales/dashboard").await }).await?);
+    rows.push(time("page: /sales/pipeline board (executive)", runs, move || async move { exec.page("/sales/pipeline").await }).await?);
+    rows.push(time("page: /sales/pipeline board (sales manager)", runs, move || async move { sales.page("/sales/pipeline").await }).await?);
+    rows.push(time("page: /sales/customers first page (executive)", runs, move || async move { exec.page("/sales/customers").await }).await?);
+    rows.push(time("page: /sales/customers first page (sales manager)", runs, move || async move { sales.page("/sales/customers").await }).await?);
+    rows.push(time("compliance: all rules (admin)", runs.min(10), move || async move {
+        app::compliance::rules::evaluate_all(db, admin, chrono::Utc::now()).await?;
+        Ok(())
+    }).await?);
+    rows.push(time("audit: verify whole chain", 3, move || async move {
         app::core::audit::verify(db).await?;
         Ok(())
-    })
-    .await?;
+    }).await?);
+    Ok((header, rows))
+}
 
-    println!("Charter benchmark on {:?}: {people} employees, {entries} audit entries, {runs} runs each", db.backend());
-    println!("{:<42} {:>10} {:>10}", "query", "median ms", "p95 ms");
-    for r in rows.iter().chain(std::iter::once(&verify)) {
-        println!("{:<42} {:>10.2} {:>10.2}", r.name, r.median.as_secs_f64() * 1e3, r.p95.as_secs_f64() * 1e3);
+pub async fn run(db: &Db, config: &crate::Config, runs: usize, also: Option<&str>) -> anyhow::Result<()> {
+    let (head, rows) = figures(db, config, runs).await?;
+    let other = match also {
+        Some(url) => {
+            let mut c2 = config.clone();
+            c2.database_url = url.to_string();
+            let db2 = crate::open_db(&c2).await?;
+            Some(figures(&db2, &c2, runs).await?)
+        }
+        None => None,
+    };
+    println!("Charter benchmark, {runs} runs each (median / 95th percentile, ms)");
+    println!("  A = {head}");
+    if let Some((h, _)) = &other {
+        println!("  B = {h}");
+    }
+    match &other {
+        None => {
+            println!("{:<52} {:>10} {:>10}", "query", "median", "p95");
+            for r in &rows {
+                println!("{:<52} {:>10.2} {:>10.2}", r.name, ms(r.median), ms(r.p95));
+            }
+        }
+        Some((_, rows2)) => {
+            println!("{:<52} {:>10} {:>10} {:>10} {:>10}", "query", "A median", "A p95", "B median", "B p95");
+            for r in &rows {
+                let b = rows2.iter().find(|x| x.name == r.name);
+                println!(
+                    "{:<52} {:>10.2} {:>10.2} {:>10} {:>10}",
+                    r.name,
+                    ms(r.median),
+                    ms(r.p95),
+                    b.map(|b| format!("{:.2}", ms(b.median))).unwrap_or_default(),
+                    b.map(|b| format!("{:.2}", ms(b.p95))).unwrap_or_default()
+                );
+            }
+        }
     }
     Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }

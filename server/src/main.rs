@@ -26,9 +26,14 @@ enum Command {
         /// The demo company (a realistic Chinese company, one sign-in per role).
         #[arg(long)]
         demo: bool,
-        /// Generate this many additional employees (for benchmarks).
+        /// For benchmarks: generate N employees, N customers (with visits) and
+        /// 10 x N opportunities, plus signed contracts with reviews, copies and
+        /// receivables for one in twenty of the won deals.
         #[arg(long)]
         scale: Option<u64>,
+        /// With --scale: generate this many employees instead of N.
+        #[arg(long)]
+        employees: Option<u64>,
     },
     /// Write a consistent snapshot of the SQLite database to FILE.
     Backup { file: std::path::PathBuf },
@@ -48,6 +53,10 @@ enum Command {
     Bench {
         #[arg(long, default_value_t = 50)]
         runs: usize,
+        /// A second database to measure too, printed beside the first
+        /// (e.g. postgres://postgres@127.0.0.1/charter_bench).
+        #[arg(long)]
+        also: Option<String>,
     },
     /// Audit-trail tools.
     Audit {
@@ -97,7 +106,7 @@ async fn main() -> anyhow::Result<()> {
             open_db(&config).await?;
             println!("Database is up to date.");
         }
-        Command::Seed { demo, scale } => {
+        Command::Seed { demo, scale, employees } => {
             let db = open_db(&config).await?;
             if !demo && scale.is_none() {
                 anyhow::bail!("say what to seed: --demo and/or --scale N");
@@ -110,6 +119,8 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
             if let Some(n) = scale {
+                let customers = n;
+                let n = employees.unwrap_or(n);
                 let bar = indicatif::ProgressBar::new(n);
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
@@ -119,6 +130,24 @@ async fn main() -> anyhow::Result<()> {
                 let done = app::seed::scale(&db, n, &|d| bar.set_position(d)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 bar.finish();
                 println!("Added {done} employees.");
+                app::seed::ensure_baseline(&db).await?;
+                let bar = indicatif::ProgressBar::new(customers);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let counts = app::sales::dashboard::scale::scale(&db, customers, &|stage, done, total| {
+                    bar.set_message(stage.to_string());
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                bar.finish();
+                println!(
+                    "Added {} customers, {} visits, {} opportunities, {} signed contracts, {} receivables.",
+                    counts.customers, counts.visits, counts.opportunities, counts.contracts, counts.receivables
+                );
             }
         }
         Command::Backup { file } => {
@@ -165,9 +194,9 @@ async fn main() -> anyhow::Result<()> {
             tx.commit().await?;
             println!("Administrator {} created (id {id}).", data.username);
         }
-        Command::Bench { runs } => {
+        Command::Bench { runs, also } => {
             let db = open_db(&config).await?;
-            server::bench::run(&db, runs.max(1)).await?;
+            server::bench::run(&db, &config, runs.max(1), also.as_deref()).await?;
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let db = open_db(&config).await?;

@@ -57,7 +57,6 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         crate::sales::pipeline::rules::RULES,
         crate::sales::contracts::rules::RULES,
         crate::sales::orders::rules::RULES,
-        crate::sales::dashboard::rules::RULES,
     ]
     .into_iter()
     .flatten()

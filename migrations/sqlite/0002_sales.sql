@@ -154,10 +154,10 @@ CREATE INDEX opportunities_stage_amount ON opportunities(stage_code, amount_mino
 CREATE INDEX opportunities_owner ON opportunities(owner_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_department ON opportunities(department_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_customer ON opportunities(customer_id, id);
--- The dashboard's aggregates read only these (covering) indexes: open deals by
--- stage and expected close, closed deals by close time.
+-- The dashboard's open-pipeline aggregate reads only this (covering) index; its
+-- closed-deal figures come from opportunity_close_stats (end of this file).
 CREATE INDEX opportunities_dash_open ON opportunities(stage_code, expected_close, amount_minor, department_id, owner_id);
-CREATE INDEX opportunities_dash_closed ON opportunities(closed_at, stage_code, amount_minor, department_id, owner_id, created_at);
+CREATE INDEX opportunities_closed ON opportunities(closed_at);
 
 CREATE TABLE opportunity_stage_changes (
     id             INTEGER PRIMARY KEY,
@@ -316,6 +316,8 @@ CREATE TABLE contract_reviews (
     UNIQUE (contract_id, revision, department_id)
 );
 CREATE INDEX contract_reviews_pending ON contract_reviews(department_id, status);
+CREATE INDEX contract_reviews_status ON contract_reviews(status, department_id);
+CREATE INDEX contract_reviews_decided ON contract_reviews(decided_at);
 
 -- 2.2.3-d: who may sign, up to which amount (managed by admins).
 CREATE TABLE signing_authorities (
@@ -479,3 +481,48 @@ CREATE TABLE sales_targets (
     updated_by    INTEGER
 );
 CREATE UNIQUE INDEX sales_targets_key ON sales_targets(year, month, COALESCE(department_id, 0));
+
+-- Closed opportunities summed per month of closing (company time, UTC+8), stage,
+-- department and owner, kept by triggers in step with every insert, update and
+-- delete. The dashboard reads won/lost figures, win rates and cycle times from
+-- here: a few thousand rows a year instead of every closed deal.
+CREATE TABLE opportunity_close_stats (
+    month         TEXT NOT NULL,
+    stage_code    TEXT NOT NULL,
+    department_id INTEGER NOT NULL,
+    owner_id      INTEGER NOT NULL,
+    deals         INTEGER NOT NULL DEFAULT 0,
+    amount_minor  INTEGER NOT NULL DEFAULT 0,
+    cycle_days    REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, stage_code, department_id, owner_id)
+);
+CREATE TRIGGER opportunity_close_stats_insert AFTER INSERT ON opportunities WHEN NEW.closed_at IS NOT NULL
+BEGIN
+    INSERT INTO opportunity_close_stats (month, stage_code, department_id, owner_id, deals, amount_minor, cycle_days)
+    VALUES (strftime('%Y-%m', NEW.closed_at, '+8 hours'), NEW.stage_code, NEW.department_id, NEW.owner_id, 1, NEW.amount_minor,
+            julianday(NEW.closed_at) - julianday(NEW.created_at))
+    ON CONFLICT (month, stage_code, department_id, owner_id) DO UPDATE SET deals = deals + 1,
+        amount_minor = amount_minor + excluded.amount_minor, cycle_days = cycle_days + excluded.cycle_days;
+END;
+CREATE TRIGGER opportunity_close_stats_update_old AFTER UPDATE ON opportunities WHEN OLD.closed_at IS NOT NULL
+BEGIN
+    UPDATE opportunity_close_stats SET deals = deals - 1, amount_minor = amount_minor - OLD.amount_minor,
+        cycle_days = cycle_days - (julianday(OLD.closed_at) - julianday(OLD.created_at))
+    WHERE month = strftime('%Y-%m', OLD.closed_at, '+8 hours') AND stage_code = OLD.stage_code
+      AND department_id = OLD.department_id AND owner_id = OLD.owner_id;
+END;
+CREATE TRIGGER opportunity_close_stats_update_new AFTER UPDATE ON opportunities WHEN NEW.closed_at IS NOT NULL
+BEGIN
+    INSERT INTO opportunity_close_stats (month, stage_code, department_id, owner_id, deals, amount_minor, cycle_days)
+    VALUES (strftime('%Y-%m', NEW.closed_at, '+8 hours'), NEW.stage_code, NEW.department_id, NEW.owner_id, 1, NEW.amount_minor,
+            julianday(NEW.closed_at) - julianday(NEW.created_at))
+    ON CONFLICT (month, stage_code, department_id, owner_id) DO UPDATE SET deals = deals + 1,
+        amount_minor = amount_minor + excluded.amount_minor, cycle_days = cycle_days + excluded.cycle_days;
+END;
+CREATE TRIGGER opportunity_close_stats_delete AFTER DELETE ON opportunities WHEN OLD.closed_at IS NOT NULL
+BEGIN
+    UPDATE opportunity_close_stats SET deals = deals - 1, amount_minor = amount_minor - OLD.amount_minor,
+        cycle_days = cycle_days - (julianday(OLD.closed_at) - julianday(OLD.created_at))
+    WHERE month = strftime('%Y-%m', OLD.closed_at, '+8 hours') AND stage_code = OLD.stage_code
+      AND department_id = OLD.department_id AND owner_id = OLD.owner_id;
+END;

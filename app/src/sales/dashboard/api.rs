@@ -45,12 +45,11 @@ pub async fn sales_dashboard(query: DashQuery) -> Result<DashPage, AppError> {
         }
         let today = crate::core::time::company_today(chrono::Utc::now());
         let mut f = DashFilter::default_for(today);
-        let date = |s: &str| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
-        if let Some(d) = date(&query.from) {
-            f.from = d;
+        if let Some(d) = parse_month(&query.from) {
+            f.from = month_start(d);
         }
-        if let Some(d) = date(&query.to) {
-            f.to = d;
+        if let Some(d) = parse_month(&query.to) {
+            f.to = month_end(d);
         }
         if f.to < f.from {
             return Err(AppError::field("to", K::ValDateOrder));

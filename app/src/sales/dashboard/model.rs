@@ -3,13 +3,35 @@ use crate::core::i18n::Lang;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// What the dashboard is filtered by (dates are inclusive).
+/// What the dashboard is filtered by: whole months, `from` the first day of the
+/// first month, `to` the last day of the last (closed-deal figures are kept per month).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DashFilter {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub department_id: Option<i64>,
     pub owner_id: Option<i64>,
+}
+
+/// The first day of `d`'s month.
+pub fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).unwrap_or(d)
+}
+
+/// The last day of `d`'s month.
+pub fn month_end(d: NaiveDate) -> NaiveDate {
+    let next = if d.month() == 12 {
+        NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+    };
+    next.and_then(|n| n.pred_opt()).unwrap_or(d)
+}
+
+/// "2026-03" or "2026-03-15" as a date in that month.
+pub fn parse_month(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").ok())
 }
 
 impl DashFilter {
@@ -209,6 +231,17 @@ mod tests {
         assert_eq!(win_rate_pct(1, 2), Some(33));
         assert_eq!(win_rate_pct(2, 1), Some(67));
         assert_eq!(win_rate_pct(0, 0), None);
+    }
+
+    #[test]
+    fn month_bounds() {
+        assert_eq!(month_start(d("2026-02-17")), d("2026-02-01"));
+        assert_eq!(month_end(d("2026-02-17")), d("2026-02-28"));
+        assert_eq!(month_end(d("2028-02-01")), d("2028-02-29"));
+        assert_eq!(month_end(d("2026-12-05")), d("2026-12-31"));
+        assert_eq!(parse_month("2026-03"), Some(d("2026-03-01")));
+        assert_eq!(parse_month("2026-03-09"), Some(d("2026-03-09")));
+        assert_eq!(parse_month("March"), None);
     }
 
     #[test]

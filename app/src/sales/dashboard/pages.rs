@@ -184,8 +184,8 @@ fn DashboardView(page: DashPage, target: ServerAction<SetSalesTarget>) -> impl I
     let locked = page.department_locked;
     view! {
         <form method="get" action="/sales/dashboard" class="filters" role="search">
-            <label>{i18n.t(K::CommonFrom)}<input type="date" name="from" value=f.from.to_string()/></label>
-            <label>{i18n.t(K::CommonTo)}<input type="date" name="to" value=f.to.to_string()/></label>
+            <label>{i18n.t(K::CommonFrom)}<input type="month" name="from" value=f.from.format("%Y-%m").to_string()/></label>
+            <label>{i18n.t(K::CommonTo)}<input type="month" name="to" value=f.to.format("%Y-%m").to_string()/></label>
             <label>{i18n.t(K::FieldDepartment)}
                 <select name="department" disabled=locked>
                     <option value="">{i18n.t(K::CommonAll)}</option>

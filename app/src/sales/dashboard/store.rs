@@ -42,14 +42,6 @@ fn in_list(codes: &[&String], args: &mut Vec<Arg>) -> String {
         .join(", ")
 }
 
-fn month_expr(backend: Backend) -> &'static str {
-    match backend {
-        // Months in the company's zone (UTC+8, no daylight saving).
-        Backend::Sqlite => "strftime('%Y-%m', o.closed_at, '+8 hours')",
-        Backend::Postgres => "to_char(o.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
-    }
-}
-
 fn days_between(backend: Backend, later: &str, earlier: &str) -> String {
     match backend {
         Backend::Sqlite => format!("(julianday({later}) - julianday({earlier}))"),
@@ -57,48 +49,50 @@ fn days_between(backend: Backend, later: &str, earlier: &str) -> String {
     }
 }
 
-/// The main aggregate: count and amount per stage (open stages by expected
-/// close in the period, won/lost by close time in the period). Public so the
-/// benchmark can time the raw SQL.
+/// `AND s.department_id = $n AND s.owner_id = $m` over the close statistics.
+fn stats_scope(f: &DashFilter, args: &mut Vec<Arg>) -> String {
+    scope(f, "s", args)
+}
+
+fn month_key(d: NaiveDate) -> String {
+    d.format("%Y-%m").to_string()
+}
+
+/// The main aggregate: count and amount per stage — open stages over the deals
+/// expected to close in the period (a covering-index range per stage), won and
+/// lost over the deals closed in it (from the per-month close statistics).
+/// Public so the benchmark can time the raw SQL.
 pub async fn funnel(db: &Db, f: &DashFilter) -> DbResult<Vec<StageFigure>> {
     let all = stages(db).await?;
     let open: Vec<&String> = all.iter().filter(|s| s.3 == "open").map(|s| &s.0).collect();
-    let closed: Vec<&String> = all.iter().filter(|s| s.3 != "open").map(|s| &s.0).collect();
-    let (start, end) = (company_midnight(f.from), company_midnight(f.to + Duration::days(1)));
-    let mut a = args![f.from, f.to];
+    let mut a = args![f.from, f.to, month_key(f.from), month_key(f.to)];
     let open_in = in_list(&open, &mut a);
     let open_scope = scope(f, "o", &mut a);
-    a.push(Arg::Time(start));
-    a.push(Arg::Time(end));
-    let (s, e) = (a.len() - 1, a.len());
-    let closed_in = in_list(&closed, &mut a);
-    let closed_scope = scope(f, "o", &mut a);
+    let closed_scope = stats_scope(f, &mut a);
     let sql = format!(
         "SELECT o.stage_code, COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM opportunities o \
          WHERE o.stage_code IN ({open_in}) AND o.expected_close >= $1 AND o.expected_close <= $2{open_scope} GROUP BY o.stage_code \
          UNION ALL \
-         SELECT o.stage_code, COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM opportunities o \
-         WHERE o.closed_at >= ${s} AND o.closed_at < ${e} AND o.stage_code IN ({closed_in}){closed_scope} GROUP BY o.stage_code"
+         SELECT s.stage_code, CAST(COALESCE(SUM(s.deals), 0) AS BIGINT), CAST(COALESCE(SUM(s.amount_minor), 0) AS BIGINT) \
+         FROM opportunity_close_stats s WHERE s.month >= $3 AND s.month <= $4{closed_scope} GROUP BY s.stage_code"
     );
     let rows: Vec<(String, i64, i64)> = db.read().fetch_all(&sql, a).await?;
     Ok(all
         .into_iter()
         .map(|(code, name_zh, name_en, kind, probability)| {
-            let (count, amount_minor) = rows.iter().find(|r| r.0 == code).map(|r| (r.1, r.2)).unwrap_or((0, 0));
+            let (count, amount_minor) = rows.iter().filter(|r| r.0 == code).fold((0, 0), |acc, r| (acc.0 + r.1, acc.1 + r.2));
             StageFigure { code, name_zh, name_en, kind, probability, count, amount_minor }
         })
         .collect())
 }
 
 async fn months(db: &Db, f: &DashFilter, won: &[&String]) -> DbResult<Vec<MonthFigure>> {
-    let (start, end) = (company_midnight(f.from), company_midnight(f.to + Duration::days(1)));
-    let mut a = args![start, end];
+    let mut a = args![month_key(f.from), month_key(f.to)];
     let won_in = in_list(won, &mut a);
-    let sc = scope(f, "o", &mut a);
-    let m = month_expr(db.backend());
+    let sc = stats_scope(f, &mut a);
     let sql = format!(
-        "SELECT {m} AS m, COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM opportunities o \
-         WHERE o.closed_at >= $1 AND o.closed_at < $2 AND o.stage_code IN ({won_in}){sc} GROUP BY {m}"
+        "SELECT s.month, CAST(COALESCE(SUM(s.deals), 0) AS BIGINT), CAST(COALESCE(SUM(s.amount_minor), 0) AS BIGINT) \
+         FROM opportunity_close_stats s WHERE s.month >= $1 AND s.month <= $2 AND s.stage_code IN ({won_in}){sc} GROUP BY s.month"
     );
     let won_rows: Vec<(String, i64, i64)> = db.read().fetch_all(&sql, a).await?;
     // Targets: the department's when one is chosen, else the company's.
@@ -129,37 +123,41 @@ async fn months(db: &Db, f: &DashFilter, won: &[&String]) -> DbResult<Vec<MonthF
         .collect())
 }
 
-/// Win rate and average cycle (creation to close) per owner or per department.
+/// Win rate and average cycle (creation to close of won deals) per owner or
+/// per department, from the close statistics.
 async fn performance(db: &Db, f: &DashFilter, won: &[&String], lost: &[&String], by_department: bool) -> DbResult<Vec<PerfFigure>> {
-    let (start, end) = (company_midnight(f.from), company_midnight(f.to + Duration::days(1)));
-    let mut a = args![start, end];
+    let mut a = args![month_key(f.from), month_key(f.to)];
     let won_in = in_list(won, &mut a);
-    let won_in2 = in_list(won, &mut a);
-    let won_in3 = in_list(won, &mut a);
     let lost_in = in_list(lost, &mut a);
-    let closed_in = {
-        let mut all: Vec<&String> = won.to_vec();
-        all.extend_from_slice(lost);
-        in_list(&all, &mut a)
-    };
-    let sc = scope(f, "o", &mut a);
-    let cycle = days_between(db.backend(), "o.closed_at", "o.created_at");
+    let sc = stats_scope(f, &mut a);
     let (key, join, names) = if by_department {
-        ("o.department_id", "JOIN departments n ON n.id = o.department_id", "n.name_zh, n.name_en")
+        ("s.department_id", "JOIN departments n ON n.id = s.department_id", "n.name_zh, n.name_en")
     } else {
-        ("o.owner_id", "JOIN users n ON n.id = o.owner_id", "n.display_name, n.display_name")
+        ("s.owner_id", "JOIN users n ON n.id = s.owner_id", "n.display_name, n.display_name")
     };
     let sql = format!(
         "SELECT {key} AS id, {names}, \
-         CAST(SUM(CASE WHEN o.stage_code IN ({won_in}) THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN o.stage_code IN ({lost_in}) THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(COALESCE(SUM(CASE WHEN o.stage_code IN ({won_in2}) THEN o.amount_minor ELSE 0 END), 0) AS BIGINT), \
-         CAST(AVG(CASE WHEN o.stage_code IN ({won_in3}) THEN {cycle} END) AS DOUBLE PRECISION) \
-         FROM opportunities o {join} \
-         WHERE o.closed_at >= $1 AND o.closed_at < $2 AND o.stage_code IN ({closed_in}){sc} \
-         GROUP BY {key}, {names} ORDER BY 6 DESC, 1 LIMIT 15"
+         CAST(SUM(CASE WHEN s.stage_code IN ({won_in}) THEN s.deals ELSE 0 END) AS BIGINT) AS won, \
+         CAST(SUM(CASE WHEN s.stage_code IN ({lost_in}) THEN s.deals ELSE 0 END) AS BIGINT) AS lost, \
+         CAST(SUM(CASE WHEN s.stage_code IN ({won_in}) THEN s.amount_minor ELSE 0 END) AS BIGINT) AS won_minor, \
+         CAST(SUM(CASE WHEN s.stage_code IN ({won_in}) THEN s.cycle_days ELSE 0 END) AS DOUBLE PRECISION) AS cycle_sum \
+         FROM opportunity_close_stats s {join} \
+         WHERE s.month >= $1 AND s.month <= $2{sc} \
+         GROUP BY {key}, {names} HAVING SUM(s.deals) > 0 ORDER BY 6 DESC, 1 LIMIT 15"
     );
-    db.read().fetch_all(&sql, a).await
+    let rows: Vec<(i64, String, String, i64, i64, i64, f64)> = db.read().fetch_all(&sql, a).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name_zh, name_en, won, lost, won_minor, cycle_sum)| PerfFigure {
+            id,
+            name_zh,
+            name_en,
+            won,
+            lost,
+            won_minor,
+            avg_cycle_days: (won > 0).then(|| cycle_sum / won as f64),
+        })
+        .collect())
 }
 
 const DEAL_SELECT: &str = "SELECT o.id, o.title, c.name AS customer, u.display_name AS owner, s.name_zh AS stage_zh, \
@@ -245,33 +243,29 @@ async fn slipping(db: &Db, f: &DashFilter, open: &[&String], today: NaiveDate) -
 }
 
 /// Contract review turnaround per reviewing department: reviews decided in the
-/// period with their average days from submission to decision, and what is pending.
+/// period with their average days from submission to decision, and what is
+/// pending now (two index ranges, summed per department).
 async fn reviews(db: &Db, f: &DashFilter) -> DbResult<Vec<ReviewFigure>> {
     let (start, end) = (company_midnight(f.from), company_midnight(f.to + Duration::days(1)));
     let days = days_between(db.backend(), "r.decided_at", "r.created_at");
     let mut a = args![start, end, "approved", "rejected", "pending"];
-    let sc = match f.department_id {
-        Some(d) => {
-            a.push(Arg::I64(d));
-            format!(" AND c.department_id = ${}", a.len())
-        }
-        None => String::new(),
-    };
-    let sc = match f.owner_id {
-        Some(o) => {
-            a.push(Arg::I64(o));
-            format!("{sc} AND c.owner_id = ${}", a.len())
-        }
-        None => sc,
-    };
+    let mut sc = String::new();
+    if let Some(d) = f.department_id {
+        a.push(Arg::I64(d));
+        sc.push_str(&format!(" AND c.department_id = ${}", a.len()));
+    }
+    if let Some(o) = f.owner_id {
+        a.push(Arg::I64(o));
+        sc.push_str(&format!(" AND c.owner_id = ${}", a.len()));
+    }
     let sql = format!(
-        "SELECT r.department_id, d.name_zh, d.name_en, \
-         CAST(SUM(CASE WHEN r.status IN ($3, $4) AND r.decided_at >= $1 AND r.decided_at < $2 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN r.status = $5 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(AVG(CASE WHEN r.status IN ($3, $4) AND r.decided_at >= $1 AND r.decided_at < $2 THEN {days} END) AS DOUBLE PRECISION) \
-         FROM contract_reviews r JOIN departments d ON d.id = r.department_id JOIN contracts c ON c.id = r.contract_id \
-         WHERE (r.status = $5 OR (r.decided_at >= $1 AND r.decided_at < $2)){sc} \
-         GROUP BY r.department_id, d.name_zh, d.name_en ORDER BY r.department_id"
+        "SELECT t.department_id, d.name_zh, d.name_en, CAST(SUM(t.decided) AS BIGINT), CAST(SUM(t.pending) AS BIGINT), \
+         CAST(AVG(t.days) AS DOUBLE PRECISION) FROM ( \
+           SELECT r.department_id, 1 AS decided, 0 AS pending, {days} AS days FROM contract_reviews r \
+           JOIN contracts c ON c.id = r.contract_id WHERE r.decided_at >= $1 AND r.decided_at < $2 AND r.status IN ($3, $4){sc} \
+           UNION ALL \
+           SELECT r.department_id, 0, 1, NULL FROM contract_reviews r JOIN contracts c ON c.id = r.contract_id WHERE r.status = $5{sc} \
+         ) t JOIN departments d ON d.id = t.department_id GROUP BY t.department_id, d.name_zh, d.name_en ORDER BY t.department_id"
     );
     db.read().fetch_all(&sql, a).await
 }

@@ -155,6 +155,9 @@ CREATE INDEX opportunities_owner ON opportunities(owner_id, stage_code, expected
 CREATE INDEX opportunities_department ON opportunities(department_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_customer ON opportunities(customer_id, id);
 CREATE INDEX opportunities_closed ON opportunities(closed_at, stage_code);
+-- The board's column sums and cards for every role without touching the table:
+-- stage, then the expected-close window, with owner, department and amount covered.
+CREATE INDEX opportunities_board ON opportunities(stage_code, expected_close, owner_id, department_id, amount_minor);
 
 CREATE TABLE opportunity_stage_changes (
     id             INTEGER PRIMARY KEY,

@@ -391,3 +391,62 @@ both!(catalogue_is_read_by_all_and_kept_by_managers, |app| {
     let codes: Vec<String> = stages.json().as_array().expect("stages").iter().map(|s| s["code"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(codes, ["lead", "qualified", "needs_analysis", "proposal", "trial", "negotiation", "won", "lost"]);
 });
+
+/// The board with 1,000,000 opportunities (most closed) on SQLite: first screen
+/// under 100 ms for every role. Slow to set up, so run it on demand:
+/// `cargo test -p server --test sales_pipeline -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn board_stays_quick_with_a_million_opportunities() {
+    let app = TestApp::sqlite().await;
+    let n: i64 = std::env::var("CHARTER_BENCH_OPPS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let (sales, cust, owner_a, owner_b): (i64, i64, i64, i64) = app
+        .db
+        .read()
+        .fetch_one(
+            "SELECT (SELECT id FROM departments WHERE code = 'sales'), (SELECT MIN(id) FROM customers), \
+             (SELECT id FROM users WHERE username = 'wang.fang'), (SELECT id FROM users WHERE username = 'zhang.lei')",
+            vec![],
+        )
+        .await
+        .expect("ids");
+    let started = std::time::Instant::now();
+    let mut tx = app.db.begin().await.expect("tx");
+    // 4 % open (spread over five stages), the rest won or lost over five years.
+    tx.execute(
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $1) \
+         INSERT INTO opportunities (customer_id, title, stage_code, amount_minor, currency, expected_close, owner_id, department_id, \
+           stage_changed_at, closed_at, version, created_at, updated_at) \
+         SELECT $2, 'bench ' || i, \
+           CASE WHEN i % 25 = 0 THEN (CASE i % 125 WHEN 0 THEN 'lead' WHEN 25 THEN 'qualified' WHEN 50 THEN 'needs_analysis' WHEN 75 THEN 'proposal' ELSE 'negotiation' END) \
+                WHEN i % 3 = 0 THEN 'won' ELSE 'lost' END, \
+           (i * 7919) % 5000000 * 100, 'CNY', date('now', '-' || (i % 1825) || ' days', '+60 days'), \
+           CASE WHEN i % 2 = 0 THEN $3 ELSE $4 END, $5, '2025-01-01T00:00:00Z', NULL, 1, '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z' FROM k",
+        app::args![n, cust, owner_a, owner_b, sales],
+    )
+    .await
+    .expect("bulk insert");
+    tx.commit().await.expect("commit");
+    println!("inserted {n} opportunities in {:?}", started.elapsed());
+    for (who, role) in [("zhao.min", Role::Executive), ("li.qiang", Role::Manager), ("wang.fang", Role::Staff)] {
+        let id = app.user_id(who).await;
+        let viewer = Viewer { user_id: id, department_id: sales, role };
+        for (label, f) in [
+            ("all", BoardFilter::default()),
+            ("owner", BoardFilter { owner_id: Some(owner_b), ..Default::default() }),
+            ("department", BoardFilter { department_id: Some(sales), ..Default::default() }),
+        ] {
+            let _ = app::sales::pipeline::store::board(&app.db, &viewer, &f).await.expect("warm");
+            let t = std::time::Instant::now();
+            let runs = 5;
+            for _ in 0..runs {
+                let b = app::sales::pipeline::store::board(&app.db, &viewer, &f).await.expect("board");
+                assert!(!b.columns.is_empty());
+            }
+            let ms = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
+            println!("{who:10} {label:10} {ms:7.1} ms");
+            assert!(ms < 100.0, "{who} {label}: {ms} ms");
+        }
+    }
+    app.finish().await;
+}

@@ -117,7 +117,8 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let mut quotable: Vec<(i64, usize, DateTime<Utc>, StageKind)> = Vec::new();
     for i in 0..80usize {
-        let (cid, cname, cowner) = &customers[(i * 7) % customers.len()];
+        // Customers and stages vary independently (i / 3 breaks the correlation).
+        let (cid, cname, cowner) = &customers[(i * 7 + i / 3) % customers.len()];
         // The customer's owner sells if they are a seller, otherwise the sellers take turns.
         let seller = sellers.iter().find(|s| s.0 == *cowner).unwrap_or(&sellers[i % sellers.len()]);
         let who = Actor { user_id: Some(seller.0), name: seller.3.clone(), client_addr: "seed".into() };

@@ -152,3 +152,32 @@ test("a quotation with a big discount waits for li.qiang's approval before it is
   await open(page, `/sales/opportunities/${id}`);
   await expect(page.getByTestId("quotations")).toContainText("已发送");
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("cards move by the stage select, and lost asks for the reason", async ({ page }) => {
+    await page.goto("/login");
+    await page.locator("#username").fill("wang.fang");
+    await page.locator("#password").fill(PASSWORD);
+    await page.locator("main form button[type=submit]").click();
+    await expect(page.locator("h1")).toHaveText("我的工作");
+    await page.goto("/sales/pipeline");
+    const first = page.getByTestId("column-lead").locator(".opp-card").first();
+    const id = await first.getAttribute("data-id");
+    const card = page.getByTestId(`card-${id}`);
+    await card.locator("select").selectOption("qualified");
+    await card.locator("button[type=submit]").click();
+    await expect(page.getByTestId("column-qualified").getByTestId(`card-${id}`)).toBeVisible();
+    // Lost without a reason comes back with the question and the message at the field.
+    await card.locator("select").selectOption("lost");
+    await card.locator("button[type=submit]").click();
+    const prompt = page.getByTestId("lost-prompt");
+    await expect(prompt.locator("#lost_reason-error")).toHaveText("转为输单时必须填写输单原因。");
+    await expect(page.getByTestId("column-qualified").getByTestId(`card-${id}`)).toBeVisible();
+    await prompt.locator("#lost-reason").fill("客户选择了进口品牌。");
+    await prompt.locator("button[type=submit]").click();
+    await expect(page.getByTestId("column-lost").getByTestId(`card-${id}`)).toBeVisible();
+    await expect(page.getByTestId("lost-prompt")).toHaveCount(0);
+  });
+});

@@ -142,6 +142,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/settings") view=settings::pages::SettingsPage ssr=SsrMode::Async/>
                     // Sales (2.2): customers and visits
                     // Sales: pipeline, opportunities, quotations, catalogue
+                    <Route path=path!("/sales/pipeline") view=sales::pipeline::pages::PipelineBoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/opportunities/new") view=sales::pipeline::pages::NewOpportunityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/opportunities/:id") view=sales::pipeline::pages::OpportunityDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/quotations/:id") view=sales::pipeline::pages::QuotationDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/products") view=sales::pipeline::pages::ProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/products/new") view=sales::pipeline::pages::ProductFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/products/:id/edit") view=sales::pipeline::pages::ProductFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/stages") view=sales::pipeline::pages::StagesPage ssr=SsrMode::Async/>
                     // Sales: contracts, signing authority
                     // Sales: orders, receivables
                     // Sales: dashboard

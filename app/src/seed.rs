@@ -63,6 +63,7 @@ pub async fn ensure_baseline(db: &Db) -> DbResult<bool> {
         store::insert_position(&mut tx, &actor, &UnitInput { code: (*code).into(), name_zh: (*zh).into(), name_en: (*en).into() }, dept_id).await?;
     }
     tx.commit().await?;
+    crate::sales::pipeline::ensure_baseline(db).await?;
     Ok(true)
 }
 
@@ -175,6 +176,7 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
         }
     }
     tx.commit().await?;
+    crate::sales::pipeline::seed::demo(db).await?;
     Ok(true)
 }
 

@@ -154,10 +154,12 @@ CREATE INDEX opportunities_stage_amount ON opportunities(stage_code, amount_mino
 CREATE INDEX opportunities_owner ON opportunities(owner_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_department ON opportunities(department_id, stage_code, expected_close, id);
 CREATE INDEX opportunities_customer ON opportunities(customer_id, id);
--- The dashboard's open-pipeline aggregate reads only this (covering) index; its
--- closed-deal figures come from opportunity_close_stats (end of this file).
-CREATE INDEX opportunities_dash_open ON opportunities(stage_code, expected_close, amount_minor, department_id, owner_id);
 CREATE INDEX opportunities_closed ON opportunities(closed_at);
+-- The board's column sums and cards, and the dashboard's open-pipeline aggregate,
+-- for every role without touching the table: stage, then the expected-close
+-- window, with owner, department and amount covered. (The dashboard's closed-deal
+-- figures come from opportunity_close_stats at the end of this file.)
+CREATE INDEX opportunities_board ON opportunities(stage_code, expected_close, owner_id, department_id, amount_minor);
 
 CREATE TABLE opportunity_stage_changes (
     id             INTEGER PRIMARY KEY,

@@ -231,6 +231,8 @@ CREATE TABLE contracts (
     quotation_id       INTEGER REFERENCES quotations(id),
     status             TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'in_review', 'approved', 'signed')),
     revision           INTEGER NOT NULL DEFAULT 1,
+    -- Submissions of the current revision (a rejection and resubmission starts a new round).
+    review_round       INTEGER NOT NULL DEFAULT 0,
     amount_minor       INTEGER NOT NULL DEFAULT 0,
     currency           TEXT NOT NULL DEFAULT 'CNY',
     rights_obligations TEXT NOT NULL DEFAULT '',
@@ -294,11 +296,13 @@ CREATE TABLE contract_versions (
     UNIQUE (contract_id, revision)
 );
 
--- 2.2.3-c: one review per configured department and revision.
+-- 2.2.3-c: one review per configured department, revision and review round
+-- (earlier rounds keep their rejections and comments).
 CREATE TABLE contract_reviews (
     id                 INTEGER PRIMARY KEY,
     contract_id        INTEGER NOT NULL REFERENCES contracts(id),
     revision           INTEGER NOT NULL,
+    review_round       INTEGER NOT NULL DEFAULT 1,
     department_id      INTEGER NOT NULL REFERENCES departments(id),
     status             TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
     over_credit_limit  INTEGER NOT NULL DEFAULT 0,
@@ -310,9 +314,12 @@ CREATE TABLE contract_reviews (
     created_by         INTEGER,
     updated_at         TEXT NOT NULL,
     updated_by         INTEGER,
-    UNIQUE (contract_id, revision, department_id)
+    UNIQUE (contract_id, revision, review_round, department_id)
 );
 CREATE INDEX contract_reviews_pending ON contract_reviews(department_id, status);
+CREATE INDEX contract_reviews_c ON contract_reviews(contract_id, revision, review_round);
+CREATE INDEX contract_copies_c ON contract_copies(contract_id, revision);
+CREATE INDEX contracts_opportunity ON contracts(opportunity_id);
 
 -- 2.2.3-d: who may sign, up to which amount (managed by admins).
 CREATE TABLE signing_authorities (

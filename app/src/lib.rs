@@ -143,6 +143,10 @@ pub fn App() -> impl IntoView {
                     // Sales (2.2): customers and visits
                     // Sales: pipeline, opportunities, quotations, catalogue
                     // Sales: contracts, signing authority
+                    <Route path=path!("/sales/contracts") view=sales::contracts::pages::ContractsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/contracts/:id") view=sales::contracts::pages::ContractPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/contracts/:id/versions/:rev") view=sales::contracts::pages::ContractVersionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/signing") view=sales::contracts::pages::SigningPage ssr=SsrMode::Async/>
                     // Sales: orders, receivables
                     // Sales: dashboard
                 </Routes>

@@ -243,6 +243,8 @@ CREATE TABLE contracts (
     approved_at        TIMESTAMPTZ,
     signed_at          TIMESTAMPTZ,
     signed_by          BIGINT REFERENCES users(id),
+    -- 2.2.3-d: the signer's authority limit when they signed (rule evidence).
+    signer_limit_minor BIGINT,
     owner_id           BIGINT NOT NULL REFERENCES users(id),
     department_id      BIGINT NOT NULL REFERENCES departments(id),
     version            BIGINT NOT NULL DEFAULT 1,

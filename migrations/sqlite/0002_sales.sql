@@ -243,6 +243,8 @@ CREATE TABLE contracts (
     approved_at        TEXT,
     signed_at          TEXT,
     signed_by          INTEGER REFERENCES users(id),
+    -- 2.2.3-d: the signer's authority limit when they signed (rule evidence).
+    signer_limit_minor INTEGER,
     owner_id           INTEGER NOT NULL REFERENCES users(id),
     department_id      INTEGER NOT NULL REFERENCES departments(id),
     version            INTEGER NOT NULL DEFAULT 1,

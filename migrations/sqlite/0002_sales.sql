@@ -320,7 +320,6 @@ CREATE TABLE contract_reviews (
 );
 CREATE INDEX contract_reviews_pending ON contract_reviews(department_id, status);
 CREATE INDEX contract_reviews_c ON contract_reviews(contract_id, revision, review_round);
-CREATE INDEX contract_copies_c ON contract_copies(contract_id, revision);
 CREATE INDEX contracts_opportunity ON contracts(opportunity_id);
 
 -- 2.2.3-d: who may sign, up to which amount (managed by admins).
@@ -350,6 +349,7 @@ CREATE TABLE contract_copies (
     UNIQUE (contract_id, revision, department_id)
 );
 CREATE INDEX contract_copies_pending ON contract_copies(acknowledged_at, sent_at);
+CREATE INDEX contract_copies_c ON contract_copies(contract_id, revision);
 
 -- ===== 2.2.4 orders, updates, exceptions =====
 CREATE TABLE orders (

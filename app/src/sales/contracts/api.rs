@@ -212,7 +212,7 @@ pub async fn draftable_opportunities() -> Result<Vec<(i64, String, String)>, App
 /// Saves a draft's terms (2.2.3-b); with `submit`, checks that every required
 /// term is there and submits it for review (2.2.3-c) in the same transaction.
 #[server(endpoint = "sales/save_contract")]
-pub async fn save_contract(id: i64, version: i64, input: TermsInput, submit: Option<String>) -> Result<(), AppError> {
+pub async fn save_contract(id: i64, version: i64, #[server(default)] input: TermsInput, submit: Option<String>) -> Result<(), AppError> {
     respond(async move {
         let user = current_user()?;
         let db = db()?;

@@ -341,6 +341,9 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
     if let Some(pos) = free.iter().rposition(|(_, o)| *o == wang) {
         free.remove(pos);
     }
+    // Her other won opportunities go to the last scenes (drafts, which notify no one),
+    // so that her My work in the demo opens with her own tasks.
+    free.sort_by_key(|(_, o)| *o == wang);
     let ack_days = crate::settings::store::int(db, crate::settings::ACK_WORKING_DAYS).await?.max(1);
     for (k, (scene, (opp, _))) in SCENES.iter().zip(free.into_iter()).enumerate() {
         // Earlier events further back, so the history reads naturally.

@@ -31,12 +31,14 @@ pub fn ContractPage() -> impl IntoView {
     };
     let params = use_params_map();
     let id = move || params.get().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(
-        move || {
-            (id(), acts.save.version().get(), acts.decide.version().get(), acts.sign.version().get(), acts.ack.version().get(), acts.amend.version().get())
-        },
-        |(id, ..)| get_contract(id),
-    );
+    // Reload after a successful action only: a refused one keeps what was typed.
+    let done = RwSignal::new(0u32);
+    bump_on_ok(acts.save, done);
+    bump_on_ok(acts.decide, done);
+    bump_on_ok(acts.sign, done);
+    bump_on_ok(acts.ack, done);
+    bump_on_ok(acts.amend, done);
+    let data = Resource::new(move || (id(), done.get()), |(id, _)| get_contract(id));
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
@@ -47,6 +49,19 @@ pub fn ContractPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Counts the action's successful results into `n`.
+fn bump_on_ok<I, O>(action: ServerAction<I>, n: RwSignal<u32>)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            n.update(|x| *x += 1);
+        }
+    });
 }
 
 fn when(t: Option<chrono::DateTime<chrono::Utc>>, tz: &str) -> String {

@@ -495,8 +495,7 @@ async fn freeze(tx: &mut Tx, actor: &Actor, id: i64, now: DateTime<Utc>) -> DbRe
     let text = serde_json::to_string(&snap).unwrap_or_default();
     tx.execute(
         "INSERT INTO contract_versions (contract_id, revision, snapshot_json, created_at, created_by) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (contract_id, revision) DO UPDATE SET snapshot_json = excluded.snapshot_json, created_at = excluded.created_at, \
-         created_by = excluded.created_by",
+         ON CONFLICT (contract_id, revision) DO UPDATE SET snapshot_json = excluded.snapshot_json",
         args![id, c.revision, text, now, actor.user_id],
     )
     .await?;

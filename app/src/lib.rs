@@ -151,6 +151,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sales/products/:id/edit") view=sales::pipeline::pages::ProductFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/stages") view=sales::pipeline::pages::StagesPage ssr=SsrMode::Async/>
                     // Sales: contracts, signing authority
+                    <Route path=path!("/sales/contracts") view=sales::contracts::pages::ContractsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/contracts/:id") view=sales::contracts::pages::ContractPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/contracts/:id/versions/:rev") view=sales::contracts::pages::ContractVersionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/signing") view=sales::contracts::pages::SigningPage ssr=SsrMode::Async/>
                     // Sales: orders, receivables
                     // Sales: dashboard
                     <Route path=path!("/sales/dashboard") view=sales::dashboard::pages::SalesDashboardPage ssr=SsrMode::Async/>

@@ -177,6 +177,8 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     }
     tx.commit().await?;
     crate::sales::pipeline::seed::demo(db).await?;
+    // Sales demo, in order: customers -> pipeline -> contracts -> orders.
+    crate::sales::contracts::seed::demo(db).await?;
     Ok(true)
 }
 

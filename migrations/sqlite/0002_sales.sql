@@ -236,6 +236,8 @@ CREATE TABLE contracts (
     quotation_id       INTEGER REFERENCES quotations(id),
     status             TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'in_review', 'approved', 'signed')),
     revision           INTEGER NOT NULL DEFAULT 1,
+    -- Submissions of the current revision (a rejection and resubmission starts a new round).
+    review_round       INTEGER NOT NULL DEFAULT 0,
     amount_minor       INTEGER NOT NULL DEFAULT 0,
     currency           TEXT NOT NULL DEFAULT 'CNY',
     rights_obligations TEXT NOT NULL DEFAULT '',
@@ -246,6 +248,8 @@ CREATE TABLE contracts (
     approved_at        TEXT,
     signed_at          TEXT,
     signed_by          INTEGER REFERENCES users(id),
+    -- 2.2.3-d: the signer's authority limit when they signed (rule evidence).
+    signer_limit_minor INTEGER,
     owner_id           INTEGER NOT NULL REFERENCES users(id),
     department_id      INTEGER NOT NULL REFERENCES departments(id),
     version            INTEGER NOT NULL DEFAULT 1,
@@ -299,11 +303,13 @@ CREATE TABLE contract_versions (
     UNIQUE (contract_id, revision)
 );
 
--- 2.2.3-c: one review per configured department and revision.
+-- 2.2.3-c: one review per configured department, revision and review round
+-- (earlier rounds keep their rejections and comments).
 CREATE TABLE contract_reviews (
     id                 INTEGER PRIMARY KEY,
     contract_id        INTEGER NOT NULL REFERENCES contracts(id),
     revision           INTEGER NOT NULL,
+    review_round       INTEGER NOT NULL DEFAULT 1,
     department_id      INTEGER NOT NULL REFERENCES departments(id),
     status             TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
     over_credit_limit  INTEGER NOT NULL DEFAULT 0,
@@ -315,11 +321,13 @@ CREATE TABLE contract_reviews (
     created_by         INTEGER,
     updated_at         TEXT NOT NULL,
     updated_by         INTEGER,
-    UNIQUE (contract_id, revision, department_id)
+    UNIQUE (contract_id, revision, review_round, department_id)
 );
 CREATE INDEX contract_reviews_pending ON contract_reviews(department_id, status);
 CREATE INDEX contract_reviews_status ON contract_reviews(status, department_id);
 CREATE INDEX contract_reviews_decided ON contract_reviews(decided_at);
+CREATE INDEX contract_reviews_c ON contract_reviews(contract_id, revision, review_round);
+CREATE INDEX contracts_opportunity ON contracts(opportunity_id);
 
 -- 2.2.3-d: who may sign, up to which amount (managed by admins).
 CREATE TABLE signing_authorities (
@@ -348,6 +356,7 @@ CREATE TABLE contract_copies (
     UNIQUE (contract_id, revision, department_id)
 );
 CREATE INDEX contract_copies_pending ON contract_copies(acknowledged_at, sent_at);
+CREATE INDEX contract_copies_c ON contract_copies(contract_id, revision);
 
 -- ===== 2.2.4 orders, updates, exceptions =====
 CREATE TABLE orders (

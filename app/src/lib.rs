@@ -144,6 +144,11 @@ pub fn App() -> impl IntoView {
                     // Sales: pipeline, opportunities, quotations, catalogue
                     // Sales: contracts, signing authority
                     // Sales: orders, receivables
+                    <Route path=path!("/sales/orders") view=sales::orders::pages::OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/orders/new") view=sales::orders::pages::NewOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/orders/:id") view=sales::orders::pages::OrderDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/receivables") view=sales::orders::pages::ReceivablesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/receivables/:id") view=sales::orders::pages::ReceivableDetailPage ssr=SsrMode::Async/>
                     // Sales: dashboard
                 </Routes>
             </Layout>

@@ -175,6 +175,8 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
         }
     }
     tx.commit().await?;
+    // Sales demo data, in order: customers -> pipeline -> contracts -> orders.
+    crate::sales::orders::seed::demo(db).await?;
     Ok(true)
 }
 

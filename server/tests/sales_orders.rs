@@ -396,7 +396,7 @@ both!(payments_partial_then_full_and_refusals, |app| {
     let audits: i64 = app
         .db
         .read()
-        .scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'receivable' AND action = 'payment' AND record_id = $1", args![fx.receivables[0]])
+        .scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'receivable' AND action = 'record_payment' AND record_id = $1", args![fx.receivables[0]])
         .await
         .expect("audit");
     assert_eq!(audits, 2);

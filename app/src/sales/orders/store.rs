@@ -362,7 +362,7 @@ pub async fn advance(tx: &mut Tx, actor: &Actor, before: &Order, version: i64, s
     {
         obj.insert("delivered".into(), json!(step.delivered));
     }
-    audit::record(tx, actor, "order", Some(before.id), "status", Some(&json!(before)), after_json.as_ref()).await?;
+    audit::record(tx, actor, "order", Some(before.id), "order_step", Some(&json!(before)), after_json.as_ref()).await?;
     Ok(true)
 }
 
@@ -674,6 +674,6 @@ pub async fn record_payment(tx: &mut Tx, actor: &Actor, before: &Receivable, ver
             json!({"id": pid, "paid_on": p.paid_on, "amount_minor": p.amount_minor, "method": p.method, "reference": p.reference}),
         );
     }
-    audit::record(tx, actor, "receivable", Some(before.id), "payment", Some(&json!(before)), after_json.as_ref()).await?;
+    audit::record(tx, actor, "receivable", Some(before.id), "record_payment", Some(&json!(before)), after_json.as_ref()).await?;
     Ok(true)
 }

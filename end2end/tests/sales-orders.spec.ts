@@ -103,3 +103,51 @@ test("the order list filters late orders and the pages speak English", async ({ 
   await li.getByTestId("lang-switch").click();
   await expect(li.locator("h1")).toHaveText("应收账款");
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  async function plainSignIn(page: Page, username: string) {
+    await page.goto("/login");
+    await page.locator("#username").fill(username);
+    await page.locator("#password").fill(PASSWORD);
+    await page.locator("main form button[type=submit]").click();
+    await expect(page.locator(".user-name")).toBeVisible();
+  }
+
+  test("customer updates, status steps and payments work as plain form posts", async ({ browser }) => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await plainSignIn(page, "wang.fang");
+    await page.goto("/sales/orders?status=confirmed&mine=1");
+    await page.locator("table.data tbody tr a").first().click();
+    await expect(page).toHaveURL(/\/sales\/orders\/\d+$/);
+    // An empty update is refused at its field; what was chosen is kept.
+    await page.locator("#channel").selectOption("visit");
+    await page.getByTestId("update-form").locator("button[type=submit]").click();
+    await expect(page.locator("#content-error")).toBeVisible();
+    await expect(page.locator("#channel")).toHaveValue("visit");
+    await page.locator("#content").fill("上门告知客户排产计划。");
+    await page.getByTestId("update-form").locator("button[type=submit]").click();
+    await expect(page.getByTestId("customer-updates")).toContainText("上门告知客户排产计划。");
+    // A status step through the native disclosure.
+    await page.getByTestId("order-step").locator("summary").click();
+    await page.getByTestId("order-step").locator("button[type=submit]").click();
+    await expect(page.getByTestId("order-status")).toContainText("生产中");
+    await ctx.close();
+
+    const fin = await browser.newContext({ javaScriptEnabled: false });
+    const ma = await fin.newPage();
+    await plainSignIn(ma, "ma.lin");
+    await ma.goto("/sales/receivables?bucket=not_due");
+    await ma.locator("table.data:not(.ageing) tbody tr a").first().click();
+    await ma.locator("#amount").fill("999999999");
+    await ma.getByTestId("payment-form").locator("button[type=submit]").click();
+    await expect(ma.locator("#amount-error")).toBeVisible();
+    await expect(ma.locator("#amount")).toHaveValue("999999999");
+    await ma.locator("#amount").fill("10");
+    await ma.getByTestId("payment-form").locator("button[type=submit]").click();
+    await expect(ma.getByTestId("payments")).toContainText("¥10.00");
+    await fin.close();
+  });
+});

@@ -307,9 +307,7 @@ pub async fn update_exception(id: i64, version: i64, cause: String, measures: St
         let db = db()?;
         let code = viewer_code(&db, &user).await?;
         let who = actor(&user)?;
-        let mut tx = db.begin().await?;
-        let before = store::exception_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-        drop(tx);
+        let before = store::exception(&db, id).await?.ok_or(AppError::NotFound)?;
         store::visible_order(&db, &user.viewer(), &code, before.order_id).await?.ok_or(AppError::NotFound)?;
         let mut checks = Checks::new();
         checks.max_len("cause", &cause, 2000);

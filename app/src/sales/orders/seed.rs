@@ -126,6 +126,19 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
             store::add_update(&mut tx, &who, id, at(-ago), channel, text, at(-ago)).await?;
             tx.commit().await?;
         }
+        if i == 2 {
+            // 2.2.4-c: an exception reported almost a week ago still without measures.
+            let mut tx = db.begin().await?;
+            let Some(order) = store::order_tx(&mut tx, id).await? else { continue };
+            let e = NewException {
+                kind: "other".into(),
+                description: "物流途中一箱配件外包装破损，客户要求补发。".into(),
+                cause: "承运商装卸不当。".into(),
+                measures: String::new(),
+            };
+            store::report_exception(&mut tx, &who, &order, &e, at(-3), at(-6)).await?;
+            tx.commit().await?;
+        }
         if i == 1 {
             // 2.2.4-c: a production delay, reported to the owner's leader, not analysed yet.
             let mut tx = db.begin().await?;
@@ -221,7 +234,8 @@ async fn ensure_signed_contracts(db: &Db, now: DateTime<Utc>, today: NaiveDate) 
     let day = |n: i64| today + Duration::days(n);
     // (customer, owner, delivery in days, lines (description, unit, qty, unit price yuan), instalments (days from today, percent))
     type Line = (&'static str, &'static str, i64, i64);
-    let data: [(&str, &(i64, String, i64), i64, &[Line], &[(i64, i64)]); 3] = [
+    type Fallback<'a> = (&'static str, &'a (i64, String, i64), i64, &'static [Line], &'static [(i64, i64)]);
+    let data: [Fallback; 3] = [
         (
             "苏州恒达精密机械有限公司",
             &wang,

@@ -410,6 +410,10 @@ const EXC_SELECT: &str = "SELECT e.id, e.order_id, e.kind, e.description, e.caus
     ow.display_name AS owner_name, e.leader_id, ld.display_name AS leader_name, e.reported_at, e.analysed_at, e.resolved_at, e.version \
     FROM order_exceptions e JOIN users ow ON ow.id = e.owner_id LEFT JOIN users ld ON ld.id = e.leader_id";
 
+pub async fn exception(db: &Db, id: i64) -> DbResult<Option<OrderException>> {
+    db.read().fetch_optional(&format!("{EXC_SELECT} WHERE e.id = $1"), args![id]).await
+}
+
 pub async fn exception_tx(tx: &mut Tx, id: i64) -> DbResult<Option<OrderException>> {
     tx.fetch_optional(&format!("{EXC_SELECT} WHERE e.id = $1"), args![id]).await
 }
@@ -479,6 +483,7 @@ pub async fn report_exception(
 }
 
 /// Cause, measures and status of an exception. False on a stale version.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_exception(
     tx: &mut Tx,
     actor: &Actor,

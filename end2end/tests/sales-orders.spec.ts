@@ -95,7 +95,8 @@ test("the order list filters late orders and the pages speak English", async ({ 
   const li = await as(browser, "li.qiang");
   await open(li, "/sales/orders?late=1");
   await expect(li.getByTestId("late").first()).toBeVisible();
-  await li.getByTestId("lang-switch").click();
+  // Wait until the choice is saved: the next page load reads it from the account.
+  await Promise.all([li.waitForResponse(/account\/language/), li.getByTestId("lang-switch").click()]);
   await expect(li.locator("h1")).toHaveText("Orders");
   await expect(li.getByTestId("late").first()).toContainText("Late");
   await open(li, "/sales/receivables");

@@ -156,6 +156,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sales/contracts/:id/versions/:rev") view=sales::contracts::pages::ContractVersionPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/signing") view=sales::contracts::pages::SigningPage ssr=SsrMode::Async/>
                     // Sales: orders, receivables
+                    <Route path=path!("/sales/orders") view=sales::orders::pages::OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/orders/new") view=sales::orders::pages::NewOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/orders/:id") view=sales::orders::pages::OrderDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/receivables") view=sales::orders::pages::ReceivablesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/receivables/:id") view=sales::orders::pages::ReceivableDetailPage ssr=SsrMode::Async/>
                     // Sales: dashboard
                     <Route path=path!("/sales/dashboard") view=sales::dashboard::pages::SalesDashboardPage ssr=SsrMode::Async/>
                 </Routes>

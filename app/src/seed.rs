@@ -176,9 +176,10 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
         }
     }
     tx.commit().await?;
-    crate::sales::pipeline::seed::demo(db).await?;
     // Sales demo, in order: customers -> pipeline -> contracts -> orders.
+    crate::sales::pipeline::seed::demo(db).await?;
     crate::sales::contracts::seed::demo(db).await?;
+    crate::sales::orders::seed::demo(db).await?;
     Ok(true)
 }
 

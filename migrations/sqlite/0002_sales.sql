@@ -384,6 +384,8 @@ CREATE INDEX orders_status ON orders(status, id);
 CREATE INDEX orders_contract ON orders(contract_id, id);
 CREATE INDEX orders_customer ON orders(customer_id, id);
 CREATE INDEX orders_owner ON orders(owner_id, id);
+-- The order list pages by planned delivery date.
+CREATE INDEX orders_planned_delivery ON orders(planned_delivery_date, id);
 
 CREATE TABLE order_lines (
     id                 INTEGER PRIMARY KEY,
@@ -442,6 +444,8 @@ CREATE TABLE order_exceptions (
 );
 CREATE INDEX order_exceptions_o ON order_exceptions(order_id, id);
 CREATE INDEX order_exceptions_open ON order_exceptions(status, reported_at);
+-- 2.2.4-c rule: exceptions by report time.
+CREATE INDEX order_exceptions_reported ON order_exceptions(reported_at);
 
 -- ===== receivables =====
 -- One per instalment of a signed contract; status open, paid, cancelled.

@@ -36,6 +36,8 @@ async fn seed_backup_create_admin_and_audit_verify() {
     let o = server(&url, &["seed", "--scale", "120"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("Added 120 employees"));
+    // --scale also fills the sales tables: N customers and ten opportunities each.
+    assert!(text(&o).contains("Added 120 customers") && text(&o).contains("1200 opportunities"), "{}", text(&o));
 
     let o = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["create-admin", "--username", "it.admin", "--name", "信息部管理员"])

@@ -82,7 +82,7 @@ pub async fn scale(db: &Db, customers: u64, progress: &(dyn Fn(&str, u64, u64) +
         return Err(AppError::Request("no open pipeline stages".into()));
     }
     let sales_dept: i64 = db.read().scalar("SELECT id FROM departments WHERE code = $1", args!["sales"]).await?;
-    let owners = ensure_sales_people(db, sales_dept, 100).await?;
+    let owners = sales_people(db, sales_dept).await?;
     let mut rng = Rng(0x5EED_2026_0000_0001 ^ customers);
     let mut counts = ScaleCounts::default();
 
@@ -231,35 +231,16 @@ pub async fn scale(db: &Db, customers: u64, progress: &(dyn Fn(&str, u64, u64) +
     Ok(counts)
 }
 
-/// Makes sure the sales department has at least `n` active people to own the
-/// generated records; returns the owners' ids.
-async fn ensure_sales_people(db: &Db, sales_dept: i64, n: usize) -> Result<Vec<i64>, AppError> {
-    let existing: Vec<(i64,)> = db
-        .read()
-        .fetch_all("SELECT id FROM users WHERE department_id = $1 AND active = $2 AND role IN ('staff', 'manager') ORDER BY id", args![sales_dept, true])
-        .await?;
-    if existing.len() < n {
-        let hash = crate::core::auth::hash_password(crate::seed::DEMO_PASSWORD)?;
-        let now = Utc::now();
-        let start: i64 = db.read().scalar("SELECT COALESCE(MAX(id), 0) FROM users", vec![]).await?;
-        let mut rows = Vec::new();
-        let mut rng = Rng(0xA11C_E5A1_E500 ^ start as u64);
-        for i in 0..(n - existing.len()) as i64 {
-            let k = start + i + 1;
-            let name = format!("{}{}", rng.pick(&["王", "李", "张", "刘", "陈", "杨", "赵", "黄"]), rng.pick(&["磊", "静", "强", "敏", "洋", "婷", "杰", "丽"]));
-            rows.push(vec![
-                Arg::Str(format!("sales{k:06}")), Arg::Str(name), Arg::Str(format!("sales{k:06}@huachen-tech.cn")), Arg::I64(sales_dept),
-                Arg::Str("staff".into()), Arg::Str(hash.clone()), Arg::Time(now), Arg::Time(now),
-            ]);
-        }
-        let mut tx = db.begin().await?;
-        bulk_insert(&mut tx, "users", &["username", "display_name", "email", "department_id", "role", "password_hash", "created_at", "updated_at"], rows).await?;
-        tx.commit().await?;
-    }
+/// The sales department's active people, who own the generated records (with
+/// `--scale`, the generated employees include about one in eleven in sales).
+async fn sales_people(db: &Db, sales_dept: i64) -> Result<Vec<i64>, AppError> {
     let all: Vec<(i64,)> = db
         .read()
         .fetch_all("SELECT id FROM users WHERE department_id = $1 AND active = $2 AND role IN ('staff', 'manager') ORDER BY id", args![sales_dept, true])
         .await?;
+    if all.is_empty() {
+        return Err(AppError::Request("the sales department has nobody to own generated customers: seed --demo first".into()));
+    }
     Ok(all.into_iter().map(|r| r.0).collect())
 }
 

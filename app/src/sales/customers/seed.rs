@@ -1,0 +1,7 @@
+//! Demo customers, contacts and visits.
+use crate::core::db::Db;
+use crate::core::error::AppError;
+
+pub async fn demo(_db: &Db) -> Result<(), AppError> {
+    Ok(())
+}

@@ -175,6 +175,7 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
         }
     }
     tx.commit().await?;
+    crate::sales::customers::seed::demo(db).await?;
     Ok(true)
 }
 

@@ -48,6 +48,7 @@ CREATE INDEX customers_phone ON customers(phone);
 CREATE INDEX customers_owner ON customers(owner_id, name, id);
 CREATE INDEX customers_department ON customers(department_id, name, id);
 CREATE INDEX customers_status ON customers(status, name, id);
+CREATE INDEX customers_status_updated ON customers(status, updated_at, id);
 CREATE INDEX customers_updated ON customers(updated_at, id);
 
 CREATE TABLE contacts (

@@ -176,12 +176,12 @@ pub async fn save_customer(id: String, version: String, input: CustomerInput, co
         let user = current_user()?;
         let v = user.viewer();
         let id = parse_num("id", &id)?;
-        let data = input.validate()?;
         let db = db()?;
         let who = actor(&user)?;
         let now = chrono::Utc::now();
         let id = match id {
             None => {
+                let data = input.validate()?;
                 // 2.2.1-a: warn about likely duplicates; "create anyway" re-submits with confirm.
                 if !confirm.as_deref().is_some_and(checkbox) {
                     let matches = store::find_duplicates(&db, &v, &data).await?;
@@ -203,6 +203,7 @@ pub async fn save_customer(id: String, version: String, input: CustomerInput, co
                 if !v.can_edit(&store::scope(&current)) {
                     return Err(AppError::Forbidden);
                 }
+                let data = input.validate()?;
                 let owner = data.owner_id.unwrap_or(current.owner_id);
                 let dept = if owner == current.owner_id {
                     current.department_id
@@ -249,19 +250,18 @@ async fn editable(tx: &mut crate::core::db::Tx, user: &CurrentUser, customer_id:
 pub async fn save_contact(customer_id: i64, id: String, version: String, input: ContactInput) -> Result<i64, AppError> {
     respond(async move {
         let user = current_user()?;
-        let data = input.validate(today())?;
         let db = db()?;
         let who = actor(&user)?;
         let now = chrono::Utc::now();
         let mut tx = db.begin().await?;
         editable(&mut tx, &user, customer_id).await?;
+        let data = input.validate(today())?;
         let id = match parse_num("id", &id)? {
             None => store::insert_contact(&mut tx, &who, customer_id, &data, now).await?,
             Some(id) => {
-                let current = store::contact_tx(&mut tx, id).await?.filter(|c| c.customer_id == customer_id).ok_or(AppError::NotFound)?;
+                store::contact_tx(&mut tx, id).await?.filter(|c| c.customer_id == customer_id).ok_or(AppError::NotFound)?;
                 let version = parse_num("version", &version)?.ok_or(AppError::field("version", K::ValInvalid))?;
                 if !store::update_contact(&mut tx, &who, id, version, &data, now).await? {
-                    let _ = current;
                     return Err(conflict(store::contact_tx(&mut tx, id).await?));
                 }
                 id
@@ -278,11 +278,11 @@ pub async fn save_contact(customer_id: i64, id: String, version: String, input: 
 pub async fn plan_visit(customer_id: i64, input: VisitPlanInput) -> Result<i64, AppError> {
     respond(async move {
         let user = current_user()?;
-        let plan = input.validate(today())?;
         let db = db()?;
         let who = actor(&user)?;
         let mut tx = db.begin().await?;
         let c = editable(&mut tx, &user, customer_id).await?;
+        let plan = input.validate(today())?;
         if let Some(contact) = plan.contact_id {
             let ok = store::contact_tx(&mut tx, contact).await?.is_some_and(|ct| ct.customer_id == customer_id);
             if !ok {
@@ -313,11 +313,11 @@ async fn visit_for_change(tx: &mut crate::core::db::Tx, user: &CurrentUser, id: 
 pub async fn record_visit(id: i64, version: i64, input: VisitRecordInput) -> Result<(), AppError> {
     respond(async move {
         let user = current_user()?;
-        let rec = input.validate(today())?;
         let db = db()?;
         let who = actor(&user)?;
         let mut tx = db.begin().await?;
         visit_for_change(&mut tx, &user, id).await?;
+        let rec = input.validate(today())?;
         if !store::record_visit(&mut tx, &who, id, version, &rec, chrono::Utc::now()).await? {
             return Err(conflict(store::visit_tx(&mut tx, id).await?));
         }

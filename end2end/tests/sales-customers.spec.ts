@@ -171,5 +171,16 @@ test.describe("without JavaScript", () => {
     await page.getByTestId("customer-form").locator("button[type=submit]").click();
     await expect(page).toHaveURL(/\/sales\/customers\/\d+$/);
     await expect(page.locator("h1")).toContainText("苏州恒远精密机械股份有限公司");
+
+    // Contacts and visits are plain form posts too.
+    await page.getByTestId("add-contact").click();
+    await page.locator("#contact-new-name").fill("郑文斌");
+    await page.getByTestId("contact-new-c-form").locator("button[type=submit]").click();
+    await expect(page.getByTestId("contacts").locator("table")).toContainText("郑文斌");
+    await page.getByTestId("plan-visit").click();
+    await page.locator("#plan-date").fill(companyToday());
+    await page.locator("#plan-purpose").fill("无脚本拜访计划");
+    await page.getByTestId("plan-visit-form").locator("button[type=submit]").click();
+    await expect(page.getByTestId("visits").locator("table")).toContainText("无脚本拜访计划");
   });
 });

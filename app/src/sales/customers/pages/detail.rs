@@ -31,13 +31,20 @@ where
 pub fn CustomerPage() -> impl IntoView {
     let id = move || use_params_map().get().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let refresh = RwSignal::new(0usize);
-    let data = Resource::new(move || (id(), refresh.get()), |(id, _)| get_customer(id));
+    let data = Resource::new(move || (id(), refresh.get()), |(id, n)| async move { get_customer(id).await.map(|d| (n, d)) });
+    // Each reload builds the page afresh (keyed by the reload count): updating it in
+    // place would keep open disclosures and typed values in the forms, and Chromium
+    // then draws a date field inside a reopened <details> with no size.
     view! {
         <Transition fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(d) => view! { <CustomerView d=d refresh=refresh/> }.into_any(),
+                    Ok((n, d)) => view! {
+                        <For each=move || std::iter::once((n, d.clone())) key=|(n, _)| *n let((_, d))>
+                            <CustomerView d=d refresh=refresh/>
+                        </For>
+                    }.into_any(),
                 }
             })}
         </Transition>

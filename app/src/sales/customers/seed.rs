@@ -173,7 +173,9 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
 
         let purpose = |n: usize| PURPOSES[(i + n) % PURPOSES.len()].to_string();
         let done = |days_ago: i64, n: usize| (days_ago, purpose(n), OUTCOMES[(i + n) % OUTCOMES.len()]);
-        let (past, planned): (Vec<(i64, String, (&str, &str))>, Vec<(i64, String)>) = match d.visits {
+        // (days ago, purpose, (outcome, next step)) made; (days ahead, purpose) planned.
+        type Made = Vec<(i64, String, (&'static str, &'static str))>;
+        let (past, planned): (Made, Vec<(i64, String)>) = match d.visits {
             V::Active => (vec![done(40 + k % 30, 0), done(8 + k % 20, 1)], vec![(3 + k % 25, purpose(2))]),
             V::Recent => (vec![done(20 + k % 50, 0)], vec![]),
             V::Stale => (vec![done(150 + k % 20, 0)], vec![]),

@@ -130,6 +130,7 @@ pub async fn insert_customer(
 
 /// Saves the form over version `version`; false when someone saved first. A new
 /// owner takes the customer's department and its planned visits with their tasks.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_customer(
     tx: &mut Tx,
     actor: &Actor,

@@ -141,6 +141,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=audit::pages::AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/settings") view=settings::pages::SettingsPage ssr=SsrMode::Async/>
                     // Sales (2.2): customers and visits
+                    <Route path=path!("/sales/customers") view=sales::customers::pages::CustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/customers/new") view=sales::customers::pages::CustomerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/customers/:id") view=sales::customers::pages::CustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/customers/:id/edit") view=sales::customers::pages::CustomerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sales/visits") view=sales::customers::pages::VisitCalendarPage ssr=SsrMode::Async/>
                     // Sales: pipeline, opportunities, quotations, catalogue
                     <Route path=path!("/sales/pipeline") view=sales::pipeline::pages::PipelineBoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/sales/opportunities/new") view=sales::pipeline::pages::NewOpportunityPage ssr=SsrMode::Async/>

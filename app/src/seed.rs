@@ -177,6 +177,7 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     }
     tx.commit().await?;
     // Sales demo, in order: customers -> pipeline -> contracts -> orders.
+    crate::sales::customers::seed::demo(db).await?;
     crate::sales::pipeline::seed::demo(db).await?;
     crate::sales::contracts::seed::demo(db).await?;
     crate::sales::orders::seed::demo(db).await?;

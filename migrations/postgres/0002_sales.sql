@@ -45,9 +45,12 @@ CREATE INDEX customers_name ON customers(name, id);
 CREATE INDEX customers_name_norm ON customers(name_norm);
 CREATE INDEX customers_tax_id ON customers(tax_id);
 CREATE INDEX customers_phone ON customers(phone);
-CREATE INDEX customers_owner ON customers(owner_id, name, id);
-CREATE INDEX customers_department ON customers(department_id, name, id);
+-- Owner and department lead (visibility); name orders the page; the trailing
+-- filter columns let the list's COUNT run on the index alone.
+CREATE INDEX customers_owner ON customers(owner_id, name, id, status, intent, key_account);
+CREATE INDEX customers_department ON customers(department_id, name, id, status, intent, key_account);
 CREATE INDEX customers_status ON customers(status, name, id);
+CREATE INDEX customers_status_updated ON customers(status, updated_at, id);
 CREATE INDEX customers_updated ON customers(updated_at, id);
 
 CREATE TABLE contacts (

@@ -75,7 +75,7 @@ async fn dashboard_fixture(app: &TestApp) -> (i64, i64) {
 both!(dashboard_figures_are_exact_and_for_managers_up, |app| {
     let (dept, probability) = dashboard_fixture(&app).await;
     let staff = app.sign_in("wang.fang", PASSWORD).await;
-    let r = app.call("sales/dashboard", &[], Some(&staff)).await;
+    let r = app.call("sales/dashboard", &[("query[from]", "")], Some(&staff)).await;
     assert_eq!(r.status, 403, "staff do not see the dashboard: {}", r.body);
     let exec = app.sign_in("zhao.min", PASSWORD).await;
     let d = dept.to_string();

@@ -113,11 +113,18 @@ both!(dashboard_figures_are_exact_and_for_managers_up, |app| {
     assert_eq!(m["target_minor"], 400_000_00i64);
     // A manager is held to their own department whatever they ask for.
     let mgr = app.sign_in("li.qiang", PASSWORD).await;
-    let j = app.call("sales/dashboard", &[("query[department]", &d), ("query[from]", &from), ("query[to]", &to)], Some(&mgr)).await.json();
-    assert_eq!(j["department_locked"], true);
+    let r = app.call("sales/dashboard", &[("query[department]", &d), ("query[from]", &from), ("query[to]", &to)], Some(&mgr)).await;
+    let j = r.json();
+    assert_eq!(j["department_locked"], true, "{}", r.body);
     assert_ne!(j["data"]["filter"]["department_id"].as_i64(), Some(dept));
     let r = app.call("sales/set_target", &[("month", &month), ("department", &d), ("amount", "1")], Some(&mgr)).await;
     assert_eq!(r.status, 403);
+    // Company-wide, the demo's contract reviews and receivables are in the figures.
+    let j = app.call("sales/dashboard", &[("query[from]", &from), ("query[to]", &to)], Some(&exec)).await.json();
+    assert!(!j["data"]["reviews"].as_array().expect("reviews").is_empty(), "review turnaround from the demo contracts");
+    let a = &j["data"]["ageing"];
+    let total: i64 = ["not_due", "d0_30", "d31_60", "d61_90", "over_90"].iter().map(|k| a[k].as_i64().unwrap_or(0)).sum();
+    assert!(total > 0, "outstanding receivables from the demo: {a}");
     // A reversed period is refused at the field.
     let r = app.call("sales/dashboard", &[("query[from]", "2026-12-01"), ("query[to]", "2026-01-01")], Some(&exec)).await;
     assert_eq!(r.status, 422, "{}", r.body);

@@ -259,8 +259,8 @@ async fn reviews(db: &Db, f: &DashFilter) -> DbResult<Vec<ReviewFigure>> {
         sc.push_str(&format!(" AND c.owner_id = ${}", a.len()));
     }
     let sql = format!(
-        "SELECT t.department_id, d.name_zh, d.name_en, CAST(SUM(t.decided) AS BIGINT), CAST(SUM(t.pending) AS BIGINT), \
-         CAST(AVG(t.days) AS DOUBLE PRECISION) FROM ( \
+        "SELECT t.department_id AS department_id, d.name_zh AS name_zh, d.name_en AS name_en, CAST(SUM(t.decided) AS BIGINT) AS decided, \
+         CAST(SUM(t.pending) AS BIGINT) AS pending, CAST(AVG(t.days) AS DOUBLE PRECISION) AS avg_days FROM ( \
            SELECT r.department_id, 1 AS decided, 0 AS pending, {days} AS days FROM contract_reviews r \
            JOIN contracts c ON c.id = r.contract_id WHERE r.decided_at >= $1 AND r.decided_at < $2 AND r.status IN ($3, $4){sc} \
            UNION ALL \

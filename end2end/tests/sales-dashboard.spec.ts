@@ -31,7 +31,7 @@ test("the executive opens the pipeline dashboard and sees the charts and their n
   await expect(page.getByTestId("kpi-open")).not.toHaveText("0");
   await expect(page.getByTestId("dash-top-deals").locator("tbody tr").first()).toBeVisible();
   // Filtering by department keeps the page working without a full reload.
-  await page.locator("select[name=department]").selectOption({ label: "销售部" });
+  await page.locator("form.filters select[name=department]").selectOption({ label: "销售部" });
   await page.locator("form.filters button[type=submit]").click();
   await expect(page).toHaveURL(/department=/);
   await expect(page.locator("#dash-funnel canvas")).toBeVisible();

@@ -3,6 +3,23 @@
 //! are always shown as a table, for readers without JavaScript and screen readers.
 use leptos::prelude::*;
 
+/// Draws once the element is in the document. After client-side navigation the
+/// effect can run before the new page is attached, so it waits a frame and
+/// looks again (for up to `tries` frames).
+#[cfg(feature = "hydrate")]
+fn draw(id: String, chart: charming::Chart, width: u32, height: u32, tries: u32) {
+    if leptos::prelude::document().get_element_by_id(&id).is_some() {
+        let renderer = charming::WasmRenderer::new(width, height);
+        if let Err(e) = renderer.render(&id, &chart) {
+            leptos::logging::warn!("chart {id}: {e:?}");
+        }
+    } else if tries > 0 {
+        leptos::prelude::request_animation_frame(move || draw(id, chart, width, height, tries - 1));
+    } else {
+        leptos::logging::warn!("chart {id}: its element never appeared");
+    }
+}
+
 #[component]
 pub fn Chart(
     /// Unique element id, derived from data (hydration must match).
@@ -19,12 +36,7 @@ pub fn Chart(
     {
         let id = id.clone();
         let chart = chart.clone();
-        Effect::new(move |_| {
-            let renderer = charming::WasmRenderer::new(width, height);
-            if let Err(e) = renderer.render(&id, &chart) {
-                leptos::logging::warn!("chart {id}: {e:?}");
-            }
-        });
+        Effect::new(move |_| draw(id.clone(), chart.clone(), width, height, 120));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (&chart, width, height);

@@ -344,6 +344,14 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
     // Her other won opportunities go to the last scenes (drafts, which notify no one),
     // so that her My work in the demo opens with her own tasks.
     free.sort_by_key(|(_, o)| *o == wang);
+    // Except one: she has a signed contract, so her order journey can start from it.
+    let signed_scene = SCENES.iter().position(|s| matches!(s, Scene::SignedAcknowledged));
+    if let (Some(si), Some(wi)) = (signed_scene, free.iter().position(|(_, o)| *o == wang))
+        && si < free.len()
+    {
+        let w = free.remove(wi);
+        free.insert(si, w);
+    }
     let ack_days = crate::settings::store::int(db, crate::settings::ACK_WORKING_DAYS).await?.max(1);
     for (k, (scene, (opp, _))) in SCENES.iter().zip(free.into_iter()).enumerate() {
         // Earlier events further back, so the history reads naturally.

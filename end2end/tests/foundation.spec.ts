@@ -1,22 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-
-const PASSWORD = "Charter2026!";
-
-/** Opens a page and waits until it is hydrated (interactive). */
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await page.locator("body[data-hydrated]").waitFor();
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD) {
-  await open(page, "/login");
-  await page.locator("#username").fill(username);
-  await page.locator("#password").fill(password);
-  await page.locator("main form button[type=submit]").click();
-  await expect(page).not.toHaveURL(/\/login/);
-  await expect(page.locator(".user-name")).toBeVisible();
-  await page.locator("body[data-hydrated]").waitFor();
-}
+import { open, signIn } from "./helpers";
 
 test("sign in and switch between Chinese and English", async ({ page }) => {
   await signIn(page, "wang.fang");

@@ -1,33 +1,8 @@
 import { test, expect, Page, Browser } from "@playwright/test";
+import { open, signIn, as } from "./helpers";
 
 // Contracts (2.2.3): draft from a won opportunity, required terms, parallel
 // review with a rejection, signing within authority, acknowledging a copy.
-
-const PASSWORD = "Charter2026!";
-
-/** Opens a page and waits until it is hydrated (interactive). */
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await page.locator("body[data-hydrated]").waitFor();
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD) {
-  await open(page, "/login");
-  await page.locator("#username").fill(username);
-  await page.locator("#password").fill(password);
-  await page.locator("main form button[type=submit]").click();
-  await expect(page).not.toHaveURL(/\/login/);
-  await expect(page.locator(".user-name")).toBeVisible();
-  await page.locator("body[data-hydrated]").waitFor();
-}
-
-/** A signed-in page of its own (separate cookies) for `username`. */
-async function as(browser: Browser, username: string): Promise<Page> {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await signIn(page, username);
-  return page;
-}
 
 async function review(browser: Browser, username: string, url: string, dept: string, decision: "approve" | "reject", comment = "") {
   const page = await as(browser, username);

@@ -1,30 +1,5 @@
 import { test, expect, Page, Browser } from "@playwright/test";
-
-const PASSWORD = "Charter2026!";
-
-/** Opens a page and waits until it is hydrated (interactive). */
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await page.locator("body[data-hydrated]").waitFor();
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD) {
-  await open(page, "/login");
-  await page.locator("#username").fill(username);
-  await page.locator("#password").fill(password);
-  await page.locator("main form button[type=submit]").click();
-  await expect(page).not.toHaveURL(/\/login/);
-  await expect(page.locator(".user-name")).toBeVisible();
-  await page.locator("body[data-hydrated]").waitFor();
-}
-
-/** A fresh browser session signed in as `username`. */
-async function as(browser: Browser, username: string): Promise<Page> {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
-  await signIn(page, username);
-  return page;
-}
+import { PASSWORD, open, as } from "./helpers";
 
 test("order from a signed contract, into production, a production delay reaches the leader; finance records a payment", async ({ browser }) => {
   // wang.fang creates an order from one of her signed contracts.

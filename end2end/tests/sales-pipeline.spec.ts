@@ -1,25 +1,8 @@
 import { test, expect, Page, Locator } from "@playwright/test";
-
-const PASSWORD = "Charter2026!";
+import { PASSWORD, open, signIn } from "./helpers";
 
 // The board's seven columns side by side, so a drag never has to scroll.
 test.use({ viewport: { width: 1680, height: 1000 } });
-
-/** Opens a page and waits until it is hydrated (interactive). */
-async function open(page: Page, path: string) {
-  await page.goto(path);
-  await page.locator("body[data-hydrated]").waitFor();
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD) {
-  await open(page, "/login");
-  await page.locator("#username").fill(username);
-  await page.locator("#password").fill(password);
-  await page.locator("main form button[type=submit]").click();
-  await expect(page).not.toHaveURL(/\/login/);
-  await expect(page.locator(".user-name")).toBeVisible();
-  await page.locator("body[data-hydrated]").waitFor();
-}
 
 function inDays(n: number): string {
   const d = new Date(Date.now() + n * 86_400_000);

@@ -85,6 +85,8 @@ pub async fn record_history(entity: String, id: i64) -> Result<Vec<AuditEntry>, 
         let allowed = match entity.as_str() {
             "user" => crate::org::store::employee_visible(&db, &user.viewer(), id).await?,
             "customer" => crate::sales::customers::store::visible(&db, &user.viewer(), id).await?,
+            "opportunity" => crate::sales::pipeline::store::opportunity_visible(&db, &user.viewer(), id).await?,
+            "contract" => crate::sales::contracts::store::visible(&db, &user.viewer(), id).await?,
             _ => user.role == crate::core::perm::Role::Admin,
         };
         if !allowed {

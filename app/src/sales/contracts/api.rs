@@ -1,7 +1,6 @@
 //! Server functions of contracts (2.2.3). Each: authenticate, authorise per
 //! record, validate, one transaction with its audit entry, return a view type.
 use super::model::*;
-use crate::core::audit::AuditEntry;
 use crate::core::error::AppError;
 use crate::core::list::Page;
 use chrono::NaiveDate;
@@ -411,18 +410,6 @@ pub async fn contract_version(id: i64, revision: i64) -> Result<VersionView, App
             AppError::Internal
         })?;
         Ok(VersionView { contract_id: id, current_revision: c.revision, snapshot, signed_at, signer_name, time_zone: user.time_zone })
-    })
-    .await
-}
-
-/// The contract's history, for whoever may see the contract.
-#[server(endpoint = "sales/contract_history")]
-pub async fn contract_history(id: i64) -> Result<Vec<AuditEntry>, AppError> {
-    respond(async move {
-        let user = current_user()?;
-        let db = db()?;
-        visible_contract(&db, &user, id).await?;
-        Ok(store::history(&db, id).await?)
     })
     .await
 }

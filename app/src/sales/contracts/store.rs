@@ -131,17 +131,6 @@ pub async fn snapshot(db: &Db, id: i64, revision: i64) -> DbResult<Option<(Strin
         .await
 }
 
-/// The contract's audit entries (its own and those of its reviews and copies).
-pub async fn history(db: &Db, id: i64) -> DbResult<Vec<crate::core::audit::AuditEntry>> {
-    db.read()
-        .fetch_all(
-            "SELECT id, at, actor_id, actor_name, client_addr, entity, record_id, action, before_json, after_json FROM audit_log \
-             WHERE entity = $1 AND record_id = $2 ORDER BY id DESC LIMIT 200",
-            args![ENTITY, id],
-        )
-        .await
-}
-
 // ----- list -----
 
 #[derive(Clone, Debug, Default)]

@@ -229,7 +229,7 @@ fn ContractDetail(v: ContractView, acts: Acts) -> impl IntoView {
                 </section>
             }
         })}
-        <ContractHistory id=id/>
+        <crate::audit::pages::History entity="contract" id=id/>
     }
 }
 
@@ -527,40 +527,6 @@ fn InstalmentRow(i: usize, row: Option<Instalment>, fid: String, cur: String, #[
             <td><input id=format!("inst-{i}-description") name=name("description") value=v("description", row.as_ref().map(|r| r.description.clone()).unwrap_or_default()) aria-label=move || label(K::ContractsDescription)/></td>
             <td>{row.is_some().then(|| view! { <input type="checkbox" name=name("remove") aria-label=move || label(K::ContractsRemove)/> })}</td>
         </tr>
-    }
-}
-
-/// The contract's own history: who did what, when.
-#[component]
-fn ContractHistory(id: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    let me = crate::use_me();
-    let data = Resource::new(move || id, contract_history);
-    view! {
-        <section class="card" data-testid="history">
-            <h2>{i18n.t(K::AuditHistory)}</h2>
-            <Suspense fallback=|| view! { <Loading/> }>
-                {move || Suspend::new(async move {
-                    let tz = me.0.await.ok().flatten().map(|u| u.time_zone).unwrap_or_else(|| "Asia/Shanghai".into());
-                    match data.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <Empty label=K::AuditNone/> }.into_any(),
-                        Ok(rows) => view! {
-                            <ol class="history">
-                                {rows.into_iter().map(|e| {
-                                    let t = format_in(e.at, &tz);
-                                    let a = e.action.clone();
-                                    view! {
-                                        <li><span class="muted">{t}</span>" · "<strong>{e.actor_name.clone()}</strong>" · "
-                                            <span class="action">{move || crate::audit::pages::label("action", &a, i18n.lang())}</span></li>
-                                    }
-                                }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
     }
 }
 

@@ -81,81 +81,6 @@ async fn free_won(db: &Db) -> Result<Vec<(i64, i64)>, AppError> {
         .await?)
 }
 
-const FALLBACK_CUSTOMERS: &[(&str, &str, &str)] = &[
-    ("华东精密机械有限公司", "zhang.lei", "五轴加工中心采购"),
-    ("苏州恒瑞汽车零部件有限公司", "wang.fang", "焊接机器人工作站"),
-    ("宁波东方电器股份有限公司", "liu.yang", "电机装配线改造"),
-    ("成都天府物流集团", "zhang.lei", "智能仓储系统"),
-    ("青岛海森医疗器械有限公司", "wang.fang", "精密检测设备"),
-    ("武汉光谷新能源科技有限公司", "liu.yang", "电池模组装配线"),
-    ("广州南方包装材料有限公司", "zhang.lei", "包装自动化产线"),
-    ("杭州西湖食品有限公司", "liu.yang", "食品分拣机器人"),
-    ("合肥长信电子有限公司", "zhang.lei", "SMT 车间自动化"),
-    ("天津滨海重工有限公司", "liu.yang", "大型龙门加工中心"),
-    ("深圳前海智造科技有限公司", "wang.fang", "柔性制造单元"),
-];
-
-/// Only when the demo has too few won opportunities for every contract state
-/// (the pipeline demo is another part's): the minimum customers and won
-/// opportunities, written directly, so that the contract demo and its tests can run.
-async fn ensure_won_opportunities(db: &Db, needed: usize, now: DateTime<Utc>) -> Result<(), AppError> {
-    let free = free_won(db).await?;
-    let wang: i64 = db.read().scalar("SELECT id FROM users WHERE username = $1", args!["wang.fang"]).await?;
-    let wang_free = free.iter().filter(|(_, o)| *o == wang).count();
-    if free.len() >= needed && wang_free >= 2 {
-        return Ok(());
-    }
-    let mut tx = db.begin().await?;
-    // if none exist: a won stage.
-    let won: Option<(String,)> = tx.fetch_optional("SELECT code FROM opportunity_stages WHERE kind = 'won' ORDER BY position LIMIT 1", vec![]).await?;
-    let stage = match won {
-        Some((code,)) => code,
-        None => {
-            tx.execute(
-                "INSERT INTO opportunity_stages (code, name_zh, name_en, probability, position, kind, active, version, created_at, updated_at) \
-                 VALUES ('won', '赢单', 'Won', 100, 90, 'won', $1, 1, $2, $2)",
-                args![true, now],
-            )
-            .await?;
-            "won".to_string()
-        }
-    };
-    let today = company_today(now);
-    let mut made = 0usize;
-    let mut wang_made = 0usize;
-    for (i, (name, owner, title)) in FALLBACK_CUSTOMERS.iter().enumerate() {
-        let is_wang = *owner == "wang.fang";
-        if free.len() + made >= needed && (!is_wang || wang_free + wang_made >= 2) {
-            continue;
-        }
-        let (uid, dept): (i64, i64) = tx.fetch_one("SELECT id, department_id FROM users WHERE username = $1", args![*owner]).await?;
-        let existing: Option<(i64,)> = tx.fetch_optional("SELECT id FROM customers WHERE name = $1", args![*name]).await?;
-        let cid = match existing {
-            Some((id,)) => id,
-            None => {
-                tx.scalar(
-                    "INSERT INTO customers (name, name_norm, industry, region, status, owner_id, department_id, version, created_at, updated_at) \
-                     VALUES ($1, $2, '制造业', '华东', 'prospect', $3, $4, 1, $5, $5) RETURNING id",
-                    args![*name, name.to_lowercase(), uid, dept, now],
-                )
-                .await?
-            }
-        };
-        tx.execute(
-            "INSERT INTO opportunities (customer_id, title, stage_code, amount_minor, currency, expected_close, owner_id, department_id, \
-             stage_changed_at, closed_at, version, created_at, updated_at) VALUES ($1, $2, $3, 0, 'CNY', $4, $5, $6, $7, $7, 1, $7, $7)",
-            args![cid, *title, stage.clone(), today - Duration::days(i as i64 + 1), uid, dept, now],
-        )
-        .await?;
-        made += 1;
-        if is_wang {
-            wang_made += 1;
-        }
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Demo specification lines for an opportunity without a quotation.
 fn demo_lines(k: usize) -> Vec<Line> {
     let rows: &[&[(&str, &str, &str, i64, i64, i64)]] = &[
@@ -334,7 +259,6 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
     if n > 0 {
         return Ok(());
     }
-    ensure_won_opportunities(db, SCENES.len() + 1, now).await?;
     let wang: i64 = db.read().scalar("SELECT id FROM users WHERE username = $1", args!["wang.fang"]).await?;
     let mut free = free_won(db).await?;
     // Keep wang.fang's newest won opportunity free: the demo journey drafts from it.

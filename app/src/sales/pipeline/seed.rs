@@ -54,24 +54,7 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
     let system = Actor::system("seed");
     let now = Utc::now();
 
-    // Customers come from the customers part's demo. Only when there are none
-    // (this part seeded on its own) a few are inserted directly, so the pipeline
-    // has something to work on.
-    let customers_exist: i64 = db.read().scalar("SELECT COUNT(*) FROM customers", vec![]).await?;
-    if customers_exist == 0 {
-        let sales: i64 = db.read().scalar("SELECT id FROM departments WHERE code = $1", args!["sales"]).await?;
-        let mut tx = db.begin().await?;
-        for (i, name) in ["苏州精工机械有限公司", "宁波海天汽配有限公司", "东莞鸿达电子科技有限公司", "合肥远航新能源有限公司", "青岛北方重工集团"].iter().enumerate() {
-            let owner: i64 = tx.scalar("SELECT id FROM users WHERE username = $1", args![SELLERS[i % SELLERS.len()]]).await?;
-            tx.execute(
-                "INSERT INTO customers (name, name_norm, status, owner_id, department_id, version, created_at, updated_at) \
-                 VALUES ($1, $1, $2, $3, $4, 1, $5, $5)",
-                args![*name, "customer", owner, sales, now - Duration::days(400)],
-            )
-            .await?;
-        }
-        tx.commit().await?;
-    }
+    // Customers come from the customers part's demo, which runs first.
 
     // The catalogue.
     let mut tx = db.begin().await?;

@@ -266,3 +266,36 @@ impl Db {
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
+
+/// The pure part of document numbering: after `last` ("HT-2026-0041") comes
+/// "HT-2026-0042"; the first of a year is "…-0001".
+pub fn number_after(prefix: &str, year: i32, last: Option<&str>) -> String {
+    let head = format!("{prefix}-{year}-");
+    let n = last.and_then(|l| l.strip_prefix(&head)).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+    format!("{head}{:04}", n + 1)
+}
+
+/// The next document number of the year in `table.number` (quotations BJ,
+/// contracts HT, orders DD). Numbers are taken one at a time: SQLite's
+/// `BEGIN IMMEDIATE` already serialises writers; on PostgreSQL a transaction
+/// lock per table does, so two people saving at once never get the same number.
+pub async fn next_number(tx: &mut Tx, table: &'static str, prefix: &str, year: i32) -> DbResult<String> {
+    if tx.backend() == Backend::Postgres {
+        tx.execute("SELECT pg_advisory_xact_lock(7274100, hashtext($1))", vec![Arg::Str(table.to_string())]).await?;
+    }
+    let head = format!("{prefix}-{year}-");
+    let last: Option<(String,)> = tx
+        .fetch_optional(&format!("SELECT number FROM {table} WHERE number LIKE $1 ORDER BY number DESC LIMIT 1"), vec![Arg::Str(format!("{head}%"))])
+        .await?;
+    Ok(number_after(prefix, year, last.as_ref().map(|l| l.0.as_str())))
+}
+
+#[cfg(test)]
+mod numbering_tests {
+    #[test]
+    fn numbers_count_up_within_a_year() {
+        assert_eq!(super::number_after("HT", 2026, None), "HT-2026-0001");
+        assert_eq!(super::number_after("HT", 2026, Some("HT-2026-0041")), "HT-2026-0042");
+        assert_eq!(super::number_after("DD", 2027, Some("DD-2026-0041")), "DD-2027-0001");
+    }
+}

@@ -287,12 +287,7 @@ pub async fn draftable_opportunities(db: &Db, viewer: &Viewer) -> DbResult<Vec<(
 
 /// The next number of the year: HT-2026-0001.
 pub async fn next_number(tx: &mut Tx, year: i32) -> DbResult<String> {
-    let prefix = format!("HT-{year}-");
-    let last: Option<(String,)> = tx
-        .fetch_optional("SELECT number FROM contracts WHERE number LIKE $1 ORDER BY number DESC LIMIT 1", args![format!("{prefix}%")])
-        .await?;
-    let n = last.and_then(|(s,)| s[prefix.len()..].parse::<i64>().ok()).unwrap_or(0) + 1;
-    Ok(format!("{prefix}{n:04}"))
+    crate::core::db::next_number(tx, "contracts", "HT", year).await
 }
 
 pub struct NewContract {

@@ -104,16 +104,6 @@ pub async fn visible_order(db: &Db, viewer: &Viewer, dept_code: &str, id: i64) -
     db.read().fetch_optional(&format!("{ORDER_SELECT} WHERE o.id = $1 AND {vis}"), a).await
 }
 
-/// The next order number of the year: DD-2026-0001, DD-2026-0002 …
-async fn next_number(tx: &mut Tx, year: i32) -> DbResult<String> {
-    let prefix = format!("DD-{year}-");
-    let last: Option<(String,)> = tx
-        .fetch_optional("SELECT number FROM orders WHERE number LIKE $1 ORDER BY number DESC LIMIT 1", args![format!("{prefix}%")])
-        .await?;
-    let n = last.and_then(|(s,)| s.strip_prefix(&prefix).and_then(|r| r.parse::<u32>().ok())).unwrap_or(0);
-    Ok(format!("{prefix}{:04}", n + 1))
-}
-
 pub struct NewOrder {
     pub planned_ship_date: Option<NaiveDate>,
     pub planned_delivery_date: NaiveDate,
@@ -124,7 +114,7 @@ pub struct NewOrder {
 /// 2.2.4-a: an order from a signed contract, its lines copied from the contract's.
 pub async fn create_order(tx: &mut Tx, actor: &Actor, c: &ContractForOrder, o: &NewOrder, now: DateTime<Utc>) -> DbResult<i64> {
     let year = crate::core::time::company_year(now);
-    let number = next_number(tx, year).await?;
+    let number = crate::core::db::next_number(tx, "orders", "DD", year).await?;
     let id: i64 = tx
         .scalar(
             "INSERT INTO orders (number, contract_id, customer_id, status, planned_ship_date, planned_delivery_date, owner_id, \

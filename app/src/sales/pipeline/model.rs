@@ -590,12 +590,6 @@ pub fn discount_text(bp: i64) -> String {
     if bp % 100 == 0 { format!("{}%", bp / 100) } else if bp % 10 == 0 { format!("{}.{}%", bp / 100, (bp % 100) / 10) } else { format!("{}.{:02}%", bp / 100, bp % 100) }
 }
 
-/// "BJ-2026-0007": the quotation number after `last` in `year`.
-pub fn next_number(year: i32, last: Option<&str>) -> String {
-    let n = last.and_then(|l| l.rsplit('-').next()).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
-    format!("BJ-{year}-{:04}", n + 1)
-}
-
 // ----- the board -----
 
 /// The board's filters (2.2.2 pipeline): owner, department and the
@@ -782,8 +776,6 @@ mod tests {
 
     #[test]
     fn numbers_and_cursors() {
-        assert_eq!(next_number(2026, None), "BJ-2026-0001");
-        assert_eq!(next_number(2026, Some("BJ-2026-0041")), "BJ-2026-0042");
         let c = Card {
             id: 7,
             stage_code: "lead".into(),

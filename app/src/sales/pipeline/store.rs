@@ -450,15 +450,8 @@ async fn q_snapshot(tx: &mut Tx, id: i64) -> DbResult<Option<serde_json::Value>>
 }
 
 pub async fn insert_quotation(tx: &mut Tx, actor: &Actor, opportunity_id: i64, valid_until: NaiveDate, notes: &str, now: DateTime<Utc>) -> DbResult<i64> {
-    if tx.backend() == Backend::Postgres {
-        // Numbers are taken one at a time (SQLite's BEGIN IMMEDIATE already serialises writers).
-        tx.execute("SELECT pg_advisory_xact_lock(7274022)", vec![]).await?;
-    }
     let year = crate::core::time::company_year(now);
-    let last: Option<(String,)> = tx
-        .fetch_optional("SELECT number FROM quotations WHERE number LIKE $1 ORDER BY number DESC LIMIT 1", args![format!("BJ-{year}-%")])
-        .await?;
-    let number = next_number(year, last.as_ref().map(|l| l.0.as_str()));
+    let number = crate::core::db::next_number(tx, "quotations", "BJ", year).await?;
     let id: i64 = tx
         .scalar(
             "INSERT INTO quotations (number, opportunity_id, status, valid_until, currency, total_minor, max_discount_bp, notes, \

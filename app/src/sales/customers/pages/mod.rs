@@ -15,17 +15,17 @@ use crate::core::i18n::K;
 use crate::core::ui::{Badge, Tone};
 use leptos::prelude::*;
 
-fn status_badge(code: &str) -> impl IntoView {
+fn status_badge(code: &str) -> impl IntoView + use<> {
     let s = CustomerStatus::parse(code).unwrap_or(CustomerStatus::Prospect);
     view! { <Badge tone=s.tone() label=s.key()/> }
 }
 
-fn intent_badge(code: &str) -> impl IntoView {
+fn intent_badge(code: &str) -> impl IntoView + use<> {
     let i = Intent::parse(code).unwrap_or(Intent::Medium);
     view! { <Badge tone=i.tone() label=i.key()/> }
 }
 
-fn visit_badge(code: &str) -> impl IntoView {
+fn visit_badge(code: &str) -> impl IntoView + use<> {
     let s = VisitStatus::parse(code).unwrap_or(VisitStatus::Planned);
     view! { <Badge tone=s.tone() label=s.key()/> }
 }

@@ -140,6 +140,17 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
         app::sales::dashboard::store::dashboard(db, filter, today).await?;
         Ok(())
     }).await?);
+    let board_filter = &app::sales::pipeline::model::BoardFilter::default();
+    rows.push(time("sales: pipeline board first screen, all queries (admin)", runs, move || async move {
+        app::sales::pipeline::store::board(db, admin, board_filter).await?;
+        Ok(())
+    }).await?);
+    let sales_mgr: (i64, i64) = db.read().fetch_one("SELECT id, department_id FROM users WHERE username = 'li.qiang'", vec![]).await?;
+    let sales_mgr = &Viewer { user_id: sales_mgr.0, department_id: sales_mgr.1, role: Role::Manager };
+    rows.push(time("sales: pipeline board first screen, all queries (sales manager)", runs, move || async move {
+        app::sales::pipeline::store::board(db, sales_mgr, board_filter).await?;
+        Ok(())
+    }).await?);
     let exec = Client::sign_in(db, config, "zhao.min").await?;
     let sales = Client::sign_in(db, config, "li.qiang").await?;
     let (exec, sales) = (&exec, &sales);

@@ -232,6 +232,13 @@ pub fn spawn_jobs(db: Db) {
             if let Err(e) = app::conduct::store::ensure_tasks(&db, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "conduct tasks");
             }
+            // Keep SQLite's query planner statistics current as tables grow (the
+            // first tick runs at start-up). PostgreSQL's autovacuum does this itself.
+            if db.backend() == app::core::db::Backend::Sqlite
+                && let Err(e) = db.read().execute("PRAGMA optimize=0x10002", vec![]).await
+            {
+                tracing::warn!(error = %e, "PRAGMA optimize");
+            }
         }
     });
 }

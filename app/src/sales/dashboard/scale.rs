@@ -215,6 +215,8 @@ pub async fn scale(db: &Db, customers: u64, progress: &(dyn Fn(&str, u64, u64) +
     counts.contracts = contracts(db, first_opp, &won, today, &mut rng, &mut counts.receivables).await?;
     progress("contracts", counts.contracts, counts.contracts);
 
+    // Fresh planner statistics for the new data (both backends understand ANALYZE).
+    db.read().execute("ANALYZE", vec![]).await?;
     let actor = Actor::system("seed-scale");
     let mut tx = db.begin().await?;
     audit::record(

@@ -321,14 +321,14 @@ pub async fn owner_options(db: &Db, department_id: Option<i64>) -> DbResult<Vec<
     match department_id {
         Some(d) => {
             db.read()
-                .fetch_all("SELECT id, display_name FROM users WHERE active = $1 AND department_id = $2 ORDER BY display_name, id", args![true, d])
+                .fetch_all("SELECT id, display_name FROM users WHERE active = $1 AND department_id = $2 ORDER BY display_name, id LIMIT 500", args![true, d])
                 .await
         }
         None => {
             db.read()
                 .fetch_all(
                     "SELECT u.id, u.display_name FROM users u JOIN departments d ON d.id = u.department_id \
-                     WHERE u.active = $1 AND d.code = $2 ORDER BY u.display_name, u.id",
+                     WHERE u.active = $1 AND d.code = $2 ORDER BY u.display_name, u.id LIMIT 500",
                     args![true, "sales"],
                 )
                 .await

@@ -677,9 +677,10 @@ pub async fn load_board(query: BoardQuery) -> Result<BoardData, AppError> {
         let user = current_user()?;
         let db = db()?;
         let v = user.viewer();
-        let board = store::board(&db, &v, &query.filter()).await?;
+        let filter = query.filter();
+        let board = store::board(&db, &v, &filter).await?;
         let departments = crate::org::store::departments(&db).await?.into_iter().filter(|d| d.active).map(|d| (d.id, d.name_zh, d.name_en)).collect();
-        Ok(BoardData { board, owners: store::owner_options(&db, &v).await?, departments })
+        Ok(BoardData { board, owners: store::owner_options(&db, &v, filter.department_id).await?, departments })
     })
     .await
 }

@@ -743,10 +743,18 @@ pub async fn board_column(db: &Db, viewer: &Viewer, f: &BoardFilter, stage_code:
 }
 
 /// People whose cards the viewer may filter by (themselves for staff, their
-/// department for managers, everyone for executives and admins).
-pub async fn owner_options(db: &Db, viewer: &Viewer) -> DbResult<Vec<(i64, String)>> {
-    let (vis, a) = visibility_sql(db.backend(), viewer, "user", "u.id", "u.id", "u.department_id", 2);
-    let mut all = args![true];
+/// department for managers, anyone for executives and admins): the chosen
+/// department's people, or without one the sales department's (not the whole
+/// company: a list of every employee is no use in a filter).
+pub async fn owner_options(db: &Db, viewer: &Viewer, department_id: Option<i64>) -> DbResult<Vec<(i64, String)>> {
+    let (vis, a) = visibility_sql(db.backend(), viewer, "user", "u.id", "u.id", "u.department_id", 3);
+    let (dept_cond, dept_arg) = match department_id {
+        Some(d) => ("u.department_id = $2", Arg::I64(d)),
+        None => ("u.department_id = (SELECT id FROM departments WHERE code = $2)", Arg::Str("sales".into())),
+    };
+    let mut all = vec![Arg::Bool(true), dept_arg];
     all.extend(a);
-    db.read().fetch_all(&format!("SELECT u.id, u.display_name FROM users u WHERE u.active = $1 AND {vis} ORDER BY u.display_name, u.id"), all).await
+    db.read()
+        .fetch_all(&format!("SELECT u.id, u.display_name FROM users u WHERE u.active = $1 AND {dept_cond} AND {vis} ORDER BY u.display_name, u.id LIMIT 500"), all)
+        .await
 }

@@ -64,6 +64,10 @@ fn month_key(d: NaiveDate) -> String {
 /// Public so the benchmark can time the raw SQL.
 pub async fn funnel(db: &Db, f: &DashFilter) -> DbResult<Vec<StageFigure>> {
     let all = stages(db).await?;
+    funnel_of(db, f, all).await
+}
+
+async fn funnel_of(db: &Db, f: &DashFilter, all: Vec<(String, String, String, String, i64)>) -> DbResult<Vec<StageFigure>> {
     let open: Vec<&String> = all.iter().filter(|s| s.3 == "open").map(|s| &s.0).collect();
     let mut a = args![f.from, f.to, month_key(f.from), month_key(f.to)];
     let open_in = in_list(&open, &mut a);
@@ -289,18 +293,23 @@ pub async fn ageing(db: &Db, f: &DashFilter, today: NaiveDate) -> DbResult<Agein
     db.read().fetch_one(&sql, a).await
 }
 
+/// Every figure of the dashboard. The queries are independent, so they run at
+/// the same time on separate pool connections.
 pub async fn dashboard(db: &Db, f: &DashFilter, today: NaiveDate) -> DbResult<Dashboard> {
-    let stages_all = funnel(db, f).await?;
-    let open: Vec<&String> = stages_all.iter().filter(|s| s.kind == "open").map(|s| &s.code).collect();
-    let won: Vec<&String> = stages_all.iter().filter(|s| s.kind == "won").map(|s| &s.code).collect();
-    let lost: Vec<&String> = stages_all.iter().filter(|s| s.kind == "lost").map(|s| &s.code).collect();
-    let months = months(db, f, &won).await?;
-    let by_owner = performance(db, f, &won, &lost, false).await?;
-    let by_department = performance(db, f, &won, &lost, true).await?;
-    let top_deals = top_deals(db, f, &open).await?;
-    let (slipping_count, slipping_minor, slipping) = slipping(db, f, &open, today).await?;
-    let reviews = reviews(db, f).await?;
-    let ageing = ageing(db, f, today).await?;
+    let all = stages(db).await?;
+    let codes = |kind: &str| -> Vec<String> { all.iter().filter(|s| s.3 == kind).map(|s| s.0.clone()).collect() };
+    let (open, won, lost) = (codes("open"), codes("won"), codes("lost"));
+    let (open, won, lost): (Vec<&String>, Vec<&String>, Vec<&String>) = (open.iter().collect(), won.iter().collect(), lost.iter().collect());
+    let (stages_all, months, by_owner, by_department, top_deals, (slipping_count, slipping_minor, slipping), reviews, ageing) = tokio::try_join!(
+        funnel_of(db, f, all.clone()),
+        months(db, f, &won),
+        performance(db, f, &won, &lost, false),
+        performance(db, f, &won, &lost, true),
+        top_deals(db, f, &open),
+        slipping(db, f, &open, today),
+        reviews(db, f),
+        ageing(db, f, today),
+    )?;
     Ok(Dashboard {
         filter: f.clone(),
         stages: stages_all,

@@ -710,7 +710,7 @@ pub async fn board(db: &Db, viewer: &Viewer, f: &BoardFilter) -> DbResult<Board>
          JOIN opportunity_stages s ON s.code = a.stage_code",
         parts.join(" UNION ALL ")
     );
-    let aggs: Vec<(String, i64, i64, i64)> = db.read().fetch_all(&agg_sql, a).await?;
+    let agg_args = a;
     // Cards: one UNION ALL of the columns' first (or requested) pages.
     let mut a: Vec<Arg> = Vec::new();
     let mut parts = Vec::new();
@@ -718,7 +718,11 @@ pub async fn board(db: &Db, viewer: &Viewer, f: &BoardFilter) -> DbResult<Board>
         let after = f.after.iter().find(|(k, _)| *k == s.code).and_then(|(_, c)| parse_card_cursor(c));
         parts.push(format!("SELECT * FROM ({}) t{i}", cards_sql(backend, viewer, f, s, window, after, &mut a)));
     }
-    let cards: Vec<Card> = db.read().fetch_all(&parts.join(" UNION ALL "), a).await?;
+    // The two queries are independent: run them at the same time on two connections.
+    let cards_sql = parts.join(" UNION ALL ");
+    let (mut r1, mut r2) = (db.read(), db.read());
+    let (aggs, cards): (Vec<(String, i64, i64, i64)>, Vec<Card>) =
+        tokio::try_join!(r1.fetch_all(&agg_sql, agg_args), r2.fetch_all(&cards_sql, a))?;
     let mut columns = Vec::new();
     for s in stages {
         let (count, amount, weighted) = aggs.iter().find(|x| x.0 == s.code).map(|x| (x.1, x.2, x.3)).unwrap_or((0, 0, 0));

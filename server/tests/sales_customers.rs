@@ -425,3 +425,57 @@ async fn list_stays_fast_with_100k_customers_postgres() {
     list_timings(&app).await;
     app.finish().await;
 }
+
+/// The list pages through exactly what each role may see: every visible
+/// customer once, in name order, with the right total (managers: department,
+/// own and shared; staff: own and shared), on both backends.
+both!(list_pages_cover_each_roles_reach_exactly, |app| {
+    let db = &app.db;
+    // A customer of another department owned by no one in sales, shared with wang.fang.
+    let wang = app.user_id("wang.fang").await;
+    let other: (i64, i64) = db.read().fetch_one("SELECT id, department_id FROM users WHERE username = 'ma.lin'", vec![]).await.expect("ma.lin");
+    let now = chrono::Utc::now();
+    let shared: i64 = db
+        .read()
+        .scalar(
+            "INSERT INTO customers (name, name_norm, owner_id, department_id, created_at, updated_at) VALUES ('共享测试客户', '共享测试客户', $1, $2, $3, $3) RETURNING id",
+            app::args![other.0, other.1, now],
+        )
+        .await
+        .expect("customer");
+    db.read()
+        .execute("INSERT INTO record_shares (entity, record_id, user_id, created_at) VALUES ('customer', $1, $2, $3)", app::args![shared, wang, now])
+        .await
+        .expect("share");
+    for (user, expected_sql) in [
+        ("li.qiang", "SELECT COUNT(*) FROM customers c WHERE c.department_id = (SELECT department_id FROM users WHERE username = 'li.qiang') OR c.owner_id = (SELECT id FROM users WHERE username = 'li.qiang')"),
+        ("wang.fang", "SELECT COUNT(*) FROM customers c WHERE c.owner_id = (SELECT id FROM users WHERE username = 'wang.fang') OR c.id IN (SELECT record_id FROM record_shares WHERE entity = 'customer' AND user_id = (SELECT id FROM users WHERE username = 'wang.fang'))"),
+    ] {
+        let expected: i64 = db.read().scalar(expected_sql, vec![]).await.expect("count");
+        assert!(expected > 0, "{user}");
+        let cookie = app.sign_in(user, PASSWORD).await;
+        let mut after = String::new();
+        let mut seen: Vec<(String, i64)> = Vec::new();
+        loop {
+            let r = app.call("sales/customers", &[("query[q]", ""), ("query[status]", ""), ("query[intent]", ""), ("query[owner]", ""), ("query[key]", ""), ("query[sort]", ""), ("query[dir]", ""), ("query[after]", &after)], Some(&cookie)).await;
+            assert!(r.status.is_success(), "{}", r.body);
+            let j = r.json();
+            assert_eq!(j["total"].as_i64(), Some(expected), "{user}: total");
+            for row in j["rows"].as_array().expect("rows") {
+                seen.push((row["name"].as_str().unwrap_or("").to_string(), row["id"].as_i64().unwrap_or(0)));
+            }
+            match j["next"].as_str() {
+                Some(n) => after = n.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len() as i64, expected, "{user}: every visible customer once");
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), seen.len(), "{user}: no customer twice");
+        if user == "wang.fang" {
+            assert!(seen.iter().any(|s| s.1 == shared), "shared with her");
+        }
+    }
+});

@@ -74,7 +74,7 @@ fn set_security_policy() {
 fn initial_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        crate::core::auth::request_info().map(|r| r.lang).unwrap_or_default()
+        crate::core::auth::try_request_info().map(|r| r.lang).unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -174,6 +174,12 @@ mod server {
         })
     }
 
+    /// The request's context when there is one (rendering outside a request, as
+    /// when the router collects the app's routes at start-up, has none).
+    pub fn try_request_info() -> Option<RequestInfo> {
+        leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|p| p.extensions.get::<RequestInfo>().cloned())
+    }
+
     /// The request's context, for server functions and page loaders.
     pub fn request_info() -> Result<RequestInfo, AppError> {
         leptos::prelude::use_context::<axum::http::request::Parts>()

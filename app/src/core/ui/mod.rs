@@ -16,7 +16,7 @@ pub use table::{DataTable, SortHeader, href_with, url_encode};
 /// ("" for a new record), so that only the form that was posted is refilled.
 pub fn echoed(form_id: Option<&str>, name: &str, default: impl Into<String>) -> String {
     #[cfg(feature = "ssr")]
-    if let Ok(info) = crate::core::auth::request_info() {
+    if let Some(info) = crate::core::auth::try_request_info() {
         let same_form = match form_id {
             None => true,
             Some(id) => info.echo.iter().any(|(k, v)| k == "id" && v == id),

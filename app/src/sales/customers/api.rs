@@ -141,7 +141,13 @@ pub async fn customer_form(id: i64) -> Result<CustomerFormData, AppError> {
             None
         };
         let can_reassign = can_reassign(&v, customer.as_ref());
-        let people = if can_reassign { store::assignable_people(&db, &v).await? } else { vec![] };
+        let mut people = if can_reassign { store::assignable_people(&db, &v).await? } else { vec![] };
+        // The current owner is always offered, so saving never reassigns by accident.
+        if let Some(c) = customer.as_ref().filter(|_| can_reassign)
+            && !people.iter().any(|(id, _)| *id == c.owner_id)
+        {
+            people.insert(0, (c.owner_id, c.owner_name.clone()));
+        }
         Ok(CustomerFormData { customer, people, can_reassign })
     })
     .await

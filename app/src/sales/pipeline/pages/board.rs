@@ -218,8 +218,10 @@ fn BoardColumn(col: Column, stages: Vec<Stage>, query: BoardQuery, ctx: BoardCtx
     };
     let more_code = code.clone();
     let q2 = query.clone();
-    let load_more = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
+    let fetch_more = move || {
+        if loading.get_untracked() {
+            return;
+        }
         let Some(after) = next.get_untracked() else { return };
         loading.set(true);
         let (q, stage) = (q2.clone(), more_code.clone());
@@ -234,6 +236,31 @@ fn BoardColumn(col: Column, stages: Vec<Stage>, query: BoardQuery, ctx: BoardCtx
             }
             loading.set(false);
         });
+    };
+    let load_more = {
+        let f = fetch_more.clone();
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            f();
+        }
+    };
+    // Scrolling a column to its end loads its next cards (the button stays for
+    // the keyboard and without JavaScript).
+    let on_scroll = {
+        let f = fetch_more.clone();
+        move |ev: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    && el.scroll_top() + el.client_height() >= el.scroll_height() - 48
+                {
+                    f();
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&ev, &f);
+        }
     };
     let more_href = {
         let code = code.clone();
@@ -255,7 +282,8 @@ fn BoardColumn(col: Column, stages: Vec<Stage>, query: BoardQuery, ctx: BoardCtx
                 #[cfg(feature = "hydrate")]
                 if let Some(t) = dnd::transfer(&ev) { t.set_drop_effect("move"); }
             }
-            on:drop=on_drop>
+            on:drop=on_drop
+            on:scroll=on_scroll>
             <header class="column-head">
                 <h2>{move || name.name(i18n.lang())}" "<span class="muted">{stage.probability}"%"</span></h2>
                 <dl class="column-sums">

@@ -99,33 +99,39 @@ pub async fn insert_customer(
              version, created_at, created_by, updated_at, updated_by) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'CNY', $16, $17, $18, 1, $19, $20, $19, $20) \
              RETURNING id",
-            args![
-                d.name.clone(),
-                d.name_norm.clone(),
-                d.tax_id.clone(),
-                d.phone.clone(),
-                d.industry.clone(),
-                d.region.clone(),
-                d.size.map(|s| s.code()).unwrap_or(""),
-                d.source_channel.map(|s| s.code()).unwrap_or(""),
-                d.source_detail.clone(),
-                d.needs.clone(),
-                d.preferences.clone(),
-                d.intent.code(),
-                d.status.code(),
-                d.key_account,
-                d.credit_limit_minor,
-                d.address.clone(),
-                owner_id,
-                department_id,
-                now,
-                actor.user_id
-            ],
+            customer_args(d, owner_id, department_id, now, actor.user_id),
         )
         .await?;
     let after = customer_tx(tx, id).await?;
     audit::record(tx, actor, ENTITY, Some(id), "create", None, snapshot(&after).as_ref()).await?;
     Ok(id)
+}
+
+/// The form's values as `$1..$20` (name … address, owner, department, time, by),
+/// shared by insert and update.
+fn customer_args(d: &CustomerData, owner_id: i64, department_id: i64, now: DateTime<Utc>, by: Option<i64>) -> Vec<Arg> {
+    args![
+        d.name.clone(),
+        d.name_norm.clone(),
+        d.tax_id.clone(),
+        d.phone.clone(),
+        d.industry.clone(),
+        d.region.clone(),
+        d.size.map(|s| s.code()).unwrap_or(""),
+        d.source_channel.map(|s| s.code()).unwrap_or(""),
+        d.source_detail.clone(),
+        d.needs.clone(),
+        d.preferences.clone(),
+        d.intent.code(),
+        d.status.code(),
+        d.key_account,
+        d.credit_limit_minor,
+        d.address.clone(),
+        owner_id,
+        department_id,
+        now,
+        by
+    ]
 }
 
 /// Saves the form over version `version`; false when someone saved first. A new
@@ -148,30 +154,11 @@ pub async fn update_customer(
              source_channel = $8, source_detail = $9, needs = $10, preferences = $11, intent = $12, status = $13, \
              key_account = $14, credit_limit_minor = $15, address = $16, owner_id = $17, department_id = $18, \
              version = version + 1, updated_at = $19, updated_by = $20 WHERE id = $21 AND version = $22",
-            args![
-                d.name.clone(),
-                d.name_norm.clone(),
-                d.tax_id.clone(),
-                d.phone.clone(),
-                d.industry.clone(),
-                d.region.clone(),
-                d.size.map(|s| s.code()).unwrap_or(""),
-                d.source_channel.map(|s| s.code()).unwrap_or(""),
-                d.source_detail.clone(),
-                d.needs.clone(),
-                d.preferences.clone(),
-                d.intent.code(),
-                d.status.code(),
-                d.key_account,
-                d.credit_limit_minor,
-                d.address.clone(),
-                owner_id,
-                department_id,
-                now,
-                actor.user_id,
-                id,
-                version
-            ],
+{
+                let mut a = customer_args(d, owner_id, department_id, now, actor.user_id);
+                a.extend(args![id, version]);
+                a
+            },
         )
         .await?;
     if n == 0 {

@@ -8,6 +8,7 @@ pub mod conduct;
 pub mod core;
 pub mod inbox;
 pub mod org;
+pub mod projects;
 pub mod regulation;
 #[cfg(feature = "ssr")]
 pub mod seed;
@@ -168,6 +169,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sales/receivables/:id") view=sales::orders::pages::ReceivableDetailPage ssr=SsrMode::Async/>
                     // Sales: dashboard
                     <Route path=path!("/sales/dashboard") view=sales::dashboard::pages::SalesDashboardPage ssr=SsrMode::Async/>
+                    // Projects (2.4): static paths before /projects/:id
+                    <Route path=path!("/projects") view=projects::initiation::pages::ProjectsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/new") view=projects::initiation::pages::ProjectFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/dashboard") view=projects::monitoring::pages::ProjectDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/allocation") view=projects::execution::pages::AllocationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/lessons") view=projects::acceptance::pages::LessonsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id") view=projects::initiation::pages::ProjectOverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/edit") view=projects::initiation::pages::ProjectFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/plan") view=projects::initiation::pages::ProjectPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/approval") view=projects::approval::pages::ProjectApprovalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/execution") view=projects::execution::pages::ProjectExecutionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/monitoring") view=projects::monitoring::pages::ProjectMonitoringPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/gantt") view=projects::monitoring::pages::ProjectGanttPage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/acceptance") view=projects::acceptance::pages::ProjectAcceptancePage ssr=SsrMode::Async/>
+                    <Route path=path!("/projects/:id/report") view=projects::acceptance::pages::AcceptanceReportPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -200,6 +216,10 @@ const NAV: &[NavEntry] = &[
     NavEntry { href: "/sales/receivables", label: K::NavReceivables, min_role: None },
     NavEntry { href: "/sales/products", label: K::NavProducts, min_role: None },
     NavEntry { href: "/sales/dashboard", label: K::NavSalesDashboard, min_role: Some(Role::Manager) },
+    NavEntry { href: "/projects", label: K::NavProjects, min_role: None },
+    NavEntry { href: "/projects/dashboard", label: K::NavProjectDashboard, min_role: Some(Role::Manager) },
+    NavEntry { href: "/projects/allocation", label: K::NavAllocation, min_role: Some(Role::Manager) },
+    NavEntry { href: "/projects/lessons", label: K::NavLessons, min_role: None },
     NavEntry { href: "/compliance", label: K::NavCompliance, min_role: None },
     NavEntry { href: "/regulation", label: K::NavRegulation, min_role: None },
     NavEntry { href: "/conduct", label: K::NavConduct, min_role: None },

@@ -181,6 +181,13 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     crate::sales::pipeline::seed::demo(db).await?;
     crate::sales::contracts::seed::demo(db).await?;
     crate::sales::orders::seed::demo(db).await?;
+    // Projects: the skeleton (projects, plans, approvals, baselines), then each part's share.
+    crate::projects::demo::demo(db).await?;
+    crate::projects::initiation::seed::demo(db).await?;
+    crate::projects::approval::seed::demo(db).await?;
+    crate::projects::execution::seed::demo(db).await?;
+    crate::projects::acceptance::seed::demo(db).await?;
+    crate::projects::monitoring::seed::demo(db).await?;
     Ok(true)
 }
 

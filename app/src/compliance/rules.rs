@@ -57,6 +57,9 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         crate::sales::pipeline::rules::RULES,
         crate::sales::contracts::rules::RULES,
         crate::sales::orders::rules::RULES,
+        crate::projects::approval::rules::RULES,
+        crate::projects::execution::rules::RULES,
+        crate::projects::acceptance::rules::RULES,
     ]
     .into_iter()
     .flatten()

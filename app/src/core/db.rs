@@ -37,6 +37,8 @@ pub enum Arg {
     OptTime(Option<DateTime<Utc>>),
     Date(NaiveDate),
     OptDate(Option<NaiveDate>),
+    /// File contents (BLOB / BYTEA).
+    Bytes(Vec<u8>),
 }
 
 macro_rules! arg_from {
@@ -61,6 +63,7 @@ arg_from!(Option<&str>, v, Arg::OptStr(v.map(str::to_string)));
 arg_from!(Option<DateTime<Utc>>, v, Arg::OptTime(v));
 arg_from!(NaiveDate, v, Arg::Date(v));
 arg_from!(Option<NaiveDate>, v, Arg::OptDate(v));
+arg_from!(Vec<u8>, v, Arg::Bytes(v));
 
 /// `args![a, b, c]` builds a `Vec<Arg>`.
 #[macro_export]
@@ -84,6 +87,7 @@ macro_rules! bind_args {
                     Arg::OptTime(v) => a.add(v),
                     Arg::Date(v) => a.add(v),
                     Arg::OptDate(v) => a.add(v),
+                    Arg::Bytes(v) => a.add(v),
                 };
                 r.map_err(sqlx::Error::Encode)?;
             }

@@ -36,6 +36,7 @@ pub fn MyWorkPage() -> impl IntoView {
                                     }.into_any()
                                 }}
                             </section>
+                            <crate::projects::execution::pages::MyProjectTasks/>
                             <section class="card">
                                 <h2>{i18n.t(K::InboxDone)}</h2>
                                 {if done.is_empty() {

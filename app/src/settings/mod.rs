@@ -37,6 +37,16 @@ pub const ACK_WORKING_DAYS: &str = "sales.ack_working_days";
 pub const CUSTOMER_UPDATE_DAYS: &str = "sales.customer_update_days";
 pub const EXCEPTION_WORKING_DAYS: &str = "sales.exception_working_days";
 
+pub const PLAN_REVIEW_DEPARTMENTS: &str = "projects.plan_review_departments";
+pub const MEETING_DAYS: &str = "projects.meeting_days";
+pub const EVALUATION_DAYS: &str = "projects.evaluation_days";
+pub const SPI_AMBER_PCT: &str = "projects.spi_amber_pct";
+pub const SPI_RED_PCT: &str = "projects.spi_red_pct";
+pub const CPI_AMBER_PCT: &str = "projects.cpi_amber_pct";
+pub const CPI_RED_PCT: &str = "projects.cpi_red_pct";
+pub const MILESTONE_RED_DAYS: &str = "projects.milestone_red_days";
+pub const UPLOAD_MAX_MB: &str = "projects.upload_max_mb";
+
 pub const DEFS: &[Def] = &[
     Def { key: VISIT_DAYS, label: K::SettingVisitDays, help: K::SettingVisitDaysHelp, clause: "2.2.1-b", kind: Kind::Int { min: 1, max: 3650 }, default: "90" },
     Def { key: DISCOUNT_LIMIT_PCT, label: K::SettingDiscountLimit, help: K::SettingDiscountLimitHelp, clause: "2.2.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "10" },
@@ -45,6 +55,15 @@ pub const DEFS: &[Def] = &[
     Def { key: ACK_WORKING_DAYS, label: K::SettingAckDays, help: K::SettingAckDaysHelp, clause: "2.2.3-e", kind: Kind::Int { min: 1, max: 60 }, default: "3" },
     Def { key: CUSTOMER_UPDATE_DAYS, label: K::SettingUpdateDays, help: K::SettingUpdateDaysHelp, clause: "2.2.4-b", kind: Kind::Int { min: 1, max: 365 }, default: "14" },
     Def { key: EXCEPTION_WORKING_DAYS, label: K::SettingExceptionDays, help: K::SettingExceptionDaysHelp, clause: "2.2.4-c", kind: Kind::Int { min: 1, max: 60 }, default: "2" },
+    Def { key: PLAN_REVIEW_DEPARTMENTS, label: K::SettingPlanReviewDepartments, help: K::SettingPlanReviewDepartmentsHelp, clause: "2.4.1-c", kind: Kind::Departments, default: "pmo,finance" },
+    Def { key: MEETING_DAYS, label: K::SettingMeetingDays, help: K::SettingMeetingDaysHelp, clause: "2.4.2-a", kind: Kind::Int { min: 1, max: 90 }, default: "14" },
+    Def { key: EVALUATION_DAYS, label: K::SettingEvaluationDays, help: K::SettingEvaluationDaysHelp, clause: "2.4.3-a", kind: Kind::Int { min: 1, max: 365 }, default: "30" },
+    Def { key: SPI_AMBER_PCT, label: K::SettingSpiAmber, help: K::SettingSpiAmberHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 100 }, default: "95" },
+    Def { key: SPI_RED_PCT, label: K::SettingSpiRed, help: K::SettingSpiRedHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 100 }, default: "85" },
+    Def { key: CPI_AMBER_PCT, label: K::SettingCpiAmber, help: K::SettingCpiAmberHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 100 }, default: "95" },
+    Def { key: CPI_RED_PCT, label: K::SettingCpiRed, help: K::SettingCpiRedHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 100 }, default: "85" },
+    Def { key: MILESTONE_RED_DAYS, label: K::SettingMilestoneRedDays, help: K::SettingMilestoneRedDaysHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 365 }, default: "14" },
+    Def { key: UPLOAD_MAX_MB, label: K::SettingUploadMaxMb, help: K::SettingUploadMaxMbHelp, clause: "2.4.4-a", kind: Kind::Int { min: 1, max: 50 }, default: "10" },
 ];
 
 pub fn def(key: &str) -> Option<&'static Def> {
@@ -103,7 +122,7 @@ mod tests {
         assert_eq!(normalise(rev, "finance,marketingx", &depts), Err(K::ValInvalid));
         assert_eq!(normalise(rev, " ", &depts), Err(K::ValRequired));
         for d in DEFS {
-            assert!(normalise(d, d.default, &["finance", "legal", "production", "logistics"].map(String::from)).is_ok(), "{}", d.key);
+            assert!(normalise(d, d.default, &["finance", "legal", "production", "logistics", "pmo"].map(String::from)).is_ok(), "{}", d.key);
         }
     }
 }

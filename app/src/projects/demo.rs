@@ -5,7 +5,7 @@
 //! checks (execution), acceptance and reports (acceptance) and the computed
 //! figures and evaluations (monitoring). Written as SQL of past events (as an
 //! import of the company's history would be); deterministic, dates relative to
-//! today.
+//! today. Finished projects (P6-P8) have every task done.
 use crate::args;
 use crate::core::db::{Db, DbResult, Tx};
 use crate::core::error::AppError;
@@ -460,6 +460,16 @@ async fn insert(tx: &mut Tx, p: &Project, today: NaiveDate) -> Result<bool, AppE
     freeze_baseline(tx, &ctx, start, end, None, approved_at).await?;
     if p.name == P1 {
         change_request(tx, &ctx, today).await?;
+    }
+    if end < today {
+        // Finished projects: every task done as planned (execution's demo adds
+        // their meetings and costs, acceptance their application or report).
+        tx.execute(
+            "UPDATE project_tasks SET pct_done = 100, actual_start = planned_start, actual_end = planned_end, remaining_hours = 0 \
+             WHERE project_id = $1",
+            args![project],
+        )
+        .await?;
     }
     Ok(true)
 }

@@ -18,21 +18,33 @@ pub async fn department_code_tx(tx: &mut Tx, department_id: i64) -> DbResult<Str
 /// A SQL condition over the projects table aliased `p` keeping the projects the
 /// viewer may see (the same rule as `Access::of(..).see`): executives, admins
 /// and the PMO see all; others the projects they manage, lead or are on the team
-/// of, and managers those their department requested. `first` is the number of
-/// the first `$N` placeholder to use.
+/// of, or whose plan their department reviews (2.4.1-c), and managers those
+/// their department requested. `first` is the number of the first `$N`
+/// placeholder to use.
 pub fn scope(_backend: Backend, viewer: &Viewer, dept_code: &str, first: usize) -> (String, Vec<Arg>) {
     if viewer.role.sees_everything() || dept_code == PMO_DEPARTMENT {
         return ("1 = 1".into(), vec![]);
     }
-    let u = first;
+    let (u, d) = (first, first + 1);
     let mine = format!(
-        "p.manager_id = ${u} OR p.sponsor_id = ${u} OR EXISTS (SELECT 1 FROM project_members pm_ WHERE pm_.project_id = p.id AND pm_.user_id = ${u})"
+        "p.manager_id = ${u} OR p.sponsor_id = ${u} OR EXISTS (SELECT 1 FROM project_members pm_ WHERE pm_.project_id = p.id AND pm_.user_id = ${u}) \
+         OR EXISTS (SELECT 1 FROM project_approvals pa_ WHERE pa_.project_id = p.id AND pa_.department_id = ${d})"
     );
+    let args = vec![Arg::from(viewer.user_id), Arg::from(viewer.department_id)];
     if viewer.role == Role::Manager {
-        (format!("({mine} OR p.requesting_department_id = ${})", first + 1), vec![Arg::from(viewer.user_id), Arg::from(viewer.department_id)])
+        (format!("({mine} OR p.requesting_department_id = ${d})"), args)
     } else {
-        (format!("({mine})"), vec![Arg::from(viewer.user_id)])
+        (format!("({mine})"), args)
     }
+}
+
+/// Whether the department has a review step on the project: a reviewing
+/// department sees the plan it reviews (2.4.1-c).
+async fn department_reviews_tx(tx: &mut Tx, project_id: i64, department_id: i64) -> DbResult<bool> {
+    let n: i64 = tx
+        .scalar("SELECT COUNT(*) FROM project_approvals WHERE project_id = $1 AND department_id = $2", args![project_id, department_id])
+        .await?;
+    Ok(n > 0)
 }
 
 const HEAD: &str = "SELECT p.id, p.number, p.name, p.status, p.priority, p.health, p.requesting_department_id, \
@@ -71,7 +83,14 @@ pub async fn head(db: &Db, viewer: &Viewer, id: i64) -> DbResult<Option<(Project
         .read()
         .scalar("SELECT COUNT(*) FROM project_members WHERE project_id = $1 AND user_id = $2", args![id, viewer.user_id])
         .await?;
-    let a = access(viewer, &code, &h, member > 0);
+    let mut a = access(viewer, &code, &h, member > 0);
+    if !a.see {
+        let n: i64 = db
+            .read()
+            .scalar("SELECT COUNT(*) FROM project_approvals WHERE project_id = $1 AND department_id = $2", args![id, viewer.department_id])
+            .await?;
+        a.see = n > 0;
+    }
     Ok(a.see.then_some((h, a)))
 }
 
@@ -81,7 +100,10 @@ pub async fn head_tx(tx: &mut Tx, viewer: &Viewer, id: i64) -> DbResult<Option<(
     let Some(h) = tx.fetch_optional::<ProjectHead>(HEAD, args![id]).await? else { return Ok(None) };
     let code = department_code_tx(tx, viewer.department_id).await?;
     let member = is_member_tx(tx, id, viewer.user_id).await?;
-    let a = access(viewer, &code, &h, member);
+    let mut a = access(viewer, &code, &h, member);
+    if !a.see {
+        a.see = department_reviews_tx(tx, id, viewer.department_id).await?;
+    }
     Ok(a.see.then_some((h, a)))
 }
 

@@ -688,7 +688,7 @@ mod tests {
         assert_eq!(m.iter().map(|x| x.field).collect::<Vec<_>>(), vec!["kickoff", "assignees"]);
         assert_eq!(m[1].count, 2);
         let empty = Readiness::default();
-        assert_eq!(empty.missing().len(), 6);
+        assert_eq!(empty.missing().len(), 5);
     }
 
     fn task(id: i64, pos: i64, s: &str, e: &str) -> PlanTask {

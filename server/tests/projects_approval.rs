@@ -289,6 +289,8 @@ both!(reviews_in_parallel_then_the_leader, |app| {
     assert_eq!(open_tasks(&app, fin_step.0).await, 0);
     assert_eq!(step(&app, f.id, None, "").await.1, "waiting");
     assert_eq!(status(&app, f.id).await, "plan_review");
+    // xu.ming is in the PMO but manages this project: he does not review his own plan.
+    assert_eq!(decide(&app, &pm, step(&app, f.id, None, "pmo").await, "approve", "").await.status.as_u16(), 403);
     let pmo = app.sign_in("wu.hao", PASSWORD).await;
     assert!(decide(&app, &pmo, step(&app, f.id, None, "pmo").await, "approve", "").await.status.is_success());
     // Every review approved: the leader's step is pending, a task in zhao.min's My work.

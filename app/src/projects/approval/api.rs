@@ -80,7 +80,7 @@ pub async fn project_approval(id: i64, a: Option<i64>, b: Option<i64>) -> Result
             steps
                 .into_iter()
                 .map(|s| {
-                    let may = may_decide(s.kind(), s.status(), s.department_id, viewer.department_id, &access);
+                    let may = may_decide(s.kind(), s.status(), s.department_id, viewer.department_id, viewer.user_id == head.manager_id, &access);
                     StepView { step: s, may_decide: may }
                 })
                 .collect(),
@@ -241,7 +241,7 @@ pub async fn decide_approval_step(step_id: i64, version: i64, decision: String, 
         if step.version != version || step.status() != StepStatus::Pending {
             return Err(stale());
         }
-        if !may_decide(step.kind(), step.status(), step.department_id, user.department_id, &access) {
+        if !may_decide(step.kind(), step.status(), step.department_id, user.department_id, user.id == head.manager_id, &access) {
             return Err(AppError::Forbidden);
         }
         match step.change_request_id {

@@ -62,12 +62,13 @@ pub fn may_submit(access: &Access) -> bool {
 }
 
 /// Who may decide a step: a review by any member of the reviewing department
-/// (as contract reviews, 2.2.3-c); the approval by the leader — the sponsor or
-/// an executive (`Access.lead`). Only a pending step is decided.
-pub fn may_decide(step: StepKind, status: StepStatus, step_department: Option<i64>, viewer_department: i64, access: &Access) -> bool {
+/// (as contract reviews, 2.2.3-c) except the project's own manager (no one
+/// reviews their own plan); the approval by the leader — the sponsor or an
+/// executive (`Access.lead`). Only a pending step is decided.
+pub fn may_decide(step: StepKind, status: StepStatus, step_department: Option<i64>, viewer_department: i64, viewer_is_manager: bool, access: &Access) -> bool {
     status == StepStatus::Pending
         && match step {
-            StepKind::Review => step_department == Some(viewer_department),
+            StepKind::Review => step_department == Some(viewer_department) && !viewer_is_manager,
             StepKind::Approval => access.lead,
         }
 }
@@ -640,14 +641,15 @@ mod tests {
         assert!(!may_submit(&access(false, true)));
         let leader = access(false, true);
         let pm = access(true, false);
-        // Reviews: a member of the department, whatever else they are.
-        assert!(may_decide(StepKind::Review, StepStatus::Pending, Some(7), 7, &pm));
-        assert!(!may_decide(StepKind::Review, StepStatus::Pending, Some(7), 8, &leader));
+        // Reviews: a member of the department, but not the project's own manager.
+        assert!(may_decide(StepKind::Review, StepStatus::Pending, Some(7), 7, false, &pm));
+        assert!(!may_decide(StepKind::Review, StepStatus::Pending, Some(7), 7, true, &pm));
+        assert!(!may_decide(StepKind::Review, StepStatus::Pending, Some(7), 8, false, &leader));
         // Approval: the leader only, and only once it is pending.
-        assert!(may_decide(StepKind::Approval, StepStatus::Pending, None, 8, &leader));
-        assert!(!may_decide(StepKind::Approval, StepStatus::Pending, None, 8, &pm));
-        assert!(!may_decide(StepKind::Approval, StepStatus::Waiting, None, 8, &leader));
-        assert!(!may_decide(StepKind::Review, StepStatus::Approved, Some(7), 7, &pm));
+        assert!(may_decide(StepKind::Approval, StepStatus::Pending, None, 8, false, &leader));
+        assert!(!may_decide(StepKind::Approval, StepStatus::Pending, None, 8, false, &pm));
+        assert!(!may_decide(StepKind::Approval, StepStatus::Waiting, None, 8, false, &leader));
+        assert!(!may_decide(StepKind::Review, StepStatus::Approved, Some(7), 7, false, &pm));
     }
 
     #[test]

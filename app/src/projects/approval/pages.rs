@@ -150,15 +150,19 @@ fn Submission(v: ApprovalView, acts: Acts) -> impl IntoView {
                 {item(r.criteria > 0, K::ProjectsApprReadyCriteria, "ready-criteria")}
                 {item(r.reviewers > 0, K::ProjectsApprReadyReviewers, "ready-reviewers")}
             </ul>
+            // What is missing, before submitting; after a refused submission the
+            // fields' own messages (as the server found them) replace it.
             {(!missing.is_empty() && v.can_submit).then(|| view! {
-                <div class="alert alert-warn" data-testid="missing">
-                    <ul>
-                        {missing.iter().map(|m| {
-                            let (k, n) = (m.key, m.count);
-                            view! { <li>{move || i18n.lang().tf(k, &[("count", n.to_string())])}</li> }
-                        }).collect_view()}
-                    </ul>
-                </div>
+                <Show when=move || err.get().is_none()>
+                    <div class="alert alert-warn" data-testid="missing">
+                        <ul>
+                            {missing.iter().map(|m| {
+                                let (k, n) = (m.key, m.count);
+                                view! { <li>{move || i18n.lang().tf(k, &[("count", n.to_string())])}</li> }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                </Show>
             })}
             <FormError error=err/>
             {["kickoff", "tasks", "assignees", "budget", "criteria", "reviewers", "status"].into_iter().map(|f| view! { <FieldMsg error=err field=f/> }).collect_view()}
@@ -301,7 +305,7 @@ fn Changes(v: ApprovalView, acts: Acts) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {v.changes.clone().into_iter().map(|c| view! {
-                                    <ChangeRow c=c cur=cur.clone() tz=tz.clone() can_manage=v.can_manage id=v.project_id withdraw=acts.withdraw_change/>
+                                    <ChangeRow c=c cur=cur.clone() tz=tz.clone() can_manage=v.can_manage withdraw=acts.withdraw_change/>
                                 }).collect_view()}
                             </tbody>
                         </table></div>
@@ -322,7 +326,7 @@ fn Changes(v: ApprovalView, acts: Acts) -> impl IntoView {
 }
 
 #[component]
-fn ChangeRow(c: ChangeRequest, cur: String, tz: String, can_manage: bool, id: i64, withdraw: ServerAction<WithdrawChange>) -> impl IntoView {
+fn ChangeRow(c: ChangeRequest, cur: String, tz: String, can_manage: bool, withdraw: ServerAction<WithdrawChange>) -> impl IntoView {
     let i18n = use_i18n();
     let s = c.status();
     let end_from = c.base_end.map(|d| d.to_string()).unwrap_or_default();
@@ -330,7 +334,6 @@ fn ChangeRow(c: ChangeRequest, cur: String, tz: String, can_manage: bool, id: i6
     let budget_diff = c.base_budget_minor.map(|b| signed_money(c.proposed_budget_minor - b, &cur));
     let end_diff = c.base_end.map(|d| signed_days((c.proposed_end - d).num_days()));
     let made = c.baseline_version;
-    let _ = id;
     view! {
         <tr data-testid=format!("change-{}", c.seq)>
             <td>{c.seq}</td>
@@ -411,7 +414,8 @@ fn Baselines(v: ApprovalView) -> impl IntoView {
     let tz = v.time_zone.clone();
     let path = format!("/projects/{}/approval", v.project_id);
     let versions: Vec<i64> = v.baselines.iter().map(|b| b.version).collect();
-    let (sa, sb) = (v.cmp_a.unwrap_or(0), v.cmp_b.unwrap_or(0));
+    // Without a choice: the latest version against the current plan.
+    let (sa, sb) = (v.cmp_a.or(versions.first().copied()).unwrap_or(0), v.cmp_b.unwrap_or(0));
     let options = move |selected: i64| {
         let mut opts: Vec<i64> = versions.clone();
         opts.push(0);

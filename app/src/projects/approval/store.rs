@@ -305,9 +305,12 @@ async fn notify_manager(tx: &mut Tx, head: &ProjectHead, title: K, seq: Option<i
 
 // ----- audit -----
 
+/// status, plan_round, baseline_version, first_approved_at, approved_at, end_date, budget_minor, version
+type AuditRow = (String, i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>, NaiveDate, i64, i64);
+
 /// The project's approval state as the audit trail keeps it.
 async fn audit_view(tx: &mut Tx, id: i64) -> DbResult<Option<serde_json::Value>> {
-    let r: Option<(String, i64, i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>, NaiveDate, i64, i64)> = tx
+    let r: Option<AuditRow> = tx
         .fetch_optional(
             "SELECT status, plan_round, baseline_version, first_approved_at, approved_at, end_date, budget_minor, version \
              FROM projects WHERE id = $1",
@@ -481,7 +484,6 @@ pub enum Decided {
 /// initiating or the change request rejected, the manager told); the last
 /// review approval hands it to the leader; the leader's approval freezes a
 /// new baseline. The caller checked who may decide and the status.
-#[allow(clippy::too_many_arguments)]
 pub async fn decide(
     tx: &mut Tx,
     actor: &Actor,

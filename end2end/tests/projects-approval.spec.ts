@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { open, as } from "./helpers";
+import { PASSWORD, open, as } from "./helpers";
 
 // Plan review and approval (2.4.1-c) and change requests (2.4.3-c) on the demo
 // data: P4 "X200 新产品试产" is in plan review (finance approved, the PMO
@@ -96,4 +96,33 @@ test("P1's change request shows the budget difference against the baseline, in b
   await expect(wu.getByTestId("round-change-1-1").locator("button[data-testid=approve]")).toHaveText("Approve");
   await wu.getByTestId("lang-switch").click();
   await expect(wu.getByTestId("change-requests").locator("h2")).toHaveText("变更申请");
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the comparison form and a refused decision work as plain form posts", async ({ browser }) => {
+    const ctx = await browser.newContext({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto("/login");
+    await page.locator("#username").fill("zheng.hong");
+    await page.locator("#password").fill(PASSWORD);
+    await page.locator("main form button[type=submit]").click();
+    await expect(page.locator(".user-name")).toBeVisible();
+    // The finance manager finds P1's change request in the department's work.
+    await page.goto("/");
+    await page.getByTestId("inbox-open").locator("a", { hasText: "ERP 系统升级" }).click();
+    await expect(page).toHaveURL(/\/projects\/\d+\/approval$/);
+    // A rejection without a comment is refused at the field; nothing changes.
+    const form = page.getByTestId("round-change-1-1").getByTestId("decide-form");
+    await form.getByTestId("reject").click();
+    await expect(page.locator("#comment-error")).toBeVisible();
+    await expect(page.getByTestId("change-1")).toContainText("审批中");
+    // Baseline v1 against the current plan.
+    await page.getByTestId("compare-a").selectOption("1");
+    await page.getByTestId("compare-b").selectOption("0");
+    await page.getByTestId("compare-form").locator("button[type=submit]").click();
+    await expect(page.getByTestId("comparison").getByTestId("cmp-budget")).toContainText("+¥50,000.00");
+    await ctx.close();
+  });
 });

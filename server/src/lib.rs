@@ -103,6 +103,8 @@ pub fn router(db: Db, config: &Config) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/export/employees.csv", get(app::org::api::export_employees_csv))
+        // 2.4.4-a: acceptance attachments, only to those who may see the project.
+        .route("/files/projects/{id}", get(app::projects::acceptance::api::download_file))
         .leptos_routes_with_context(&options, routes, || {}, {
             let options = options.clone();
             move || app::shell(options.clone())

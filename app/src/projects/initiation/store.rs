@@ -405,14 +405,12 @@ pub async fn save_kickoff(
 ) -> DbResult<Option<i64>> {
     let id = match existing {
         None => {
-            let id: i64 = tx
-                .scalar(
-                    "INSERT INTO project_meetings (project_id, kind, held_on, attendees, minutes, decisions, version, created_at, \
-                     created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8) RETURNING id",
-                    args![project_id, "kickoff", k.held_on, text, k.minutes.clone(), k.decisions.clone(), now, actor.user_id],
-                )
-                .await?;
-            id
+            tx.scalar::<i64>(
+                "INSERT INTO project_meetings (project_id, kind, held_on, attendees, minutes, decisions, version, created_at, \
+                 created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $7, $8) RETURNING id",
+                args![project_id, "kickoff", k.held_on, text, k.minutes.clone(), k.decisions.clone(), now, actor.user_id],
+            )
+            .await?
         }
         Some((before, version)) => {
             let n = tx

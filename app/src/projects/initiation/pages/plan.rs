@@ -170,15 +170,15 @@ fn Schedule(v: PlanView, can_edit: bool, refresh: RwSignal<usize>) -> impl IntoV
                                         <td class="num">{t.position}</td>
                                         <td>
                                             {t.name.clone()}
-                                            {milestone.then(|| view! { " "<Badge tone=Tone::Neutral label=K::ProjectsInitKindMilestone/> })}
+                                            {milestone.then(|| view! { " "<span class="kind"><Badge tone=Tone::Neutral label=K::ProjectsInitKindMilestone/></span> })}
                                             {warn.then(|| view! { " "<Badge tone=Tone::Warn label=K::ProjectsInitWarning/> })}
                                         </td>
                                         <td>{t.assignee_name.clone()}</td>
-                                        <td>{t.planned_start.to_string()}</td>
-                                        <td>{t.planned_end.to_string()}</td>
+                                        <td class="start">{t.planned_start.to_string()}</td>
+                                        <td class="end">{t.planned_end.to_string()}</td>
                                         <td class="muted">{if has_baseline { baseline } else { "—".to_string() }}</td>
                                         <td class="num">{t.weight}</td>
-                                        <td>{pred_text}</td>
+                                        <td class="preds">{pred_text}</td>
                                         <td class="num">{format!("{}%", t.pct_done)}</td>
                                         {can_edit.then(|| view! {
                                             <td>
@@ -628,10 +628,10 @@ fn Risks(v: PlanView, can_edit: bool, refresh: RwSignal<usize>) -> impl IntoView
                                         <td><strong>{r.title.clone()}</strong><br/><span class="muted pre">{r.description.clone()}</span></td>
                                         <td class="num">{r.likelihood}</td>
                                         <td class="num">{r.impact}</td>
-                                        <td><Badge tone=tone label=level/></td>
+                                        <td class="risk-level"><Badge tone=tone label=level/></td>
                                         <td class="pre">{r.response.clone()}</td>
                                         <td>{r.owner_name.clone()}</td>
-                                        <td><Badge tone=if st == RiskStatus::Open { Tone::Warn } else { Tone::Neutral } label=st.key()/></td>
+                                        <td class="risk-status"><Badge tone=if st == RiskStatus::Open { Tone::Warn } else { Tone::Neutral } label=st.key()/></td>
                                         {can_edit.then(|| view! {
                                             <td>
                                                 <details class="inline-form">

@@ -586,6 +586,39 @@ both!(read_only_outside_editable_states_and_baseline_locks, |app| {
     assert_eq!(fields(&r), ["state"]);
     let r = app.call("projects/init_delete_risk", &[("id", &risk.to_string()), ("version", "1")], Some(&xu)).await;
     assert_eq!(fields(&r), ["state"], "close a risk instead once executing");
+    // While a change request is in review, the schedule and budget stay as proposed.
+    let cr: i64 = app
+        .db
+        .read()
+        .scalar(
+            "INSERT INTO project_change_requests (project_id, seq, reason, proposed_end, proposed_budget_minor, status, version, created_at, updated_at) \
+             VALUES ($1, 1, $2, $3, $4, 'in_review', 1, $5, $5) RETURNING id",
+            args![id, "延期两周", company_today(Utc::now()) + Duration::days(134), 80_000_000i64, Utc::now()],
+        )
+        .await
+        .expect("change request");
+    let r = save_task(&app, &xu, id, Some(t), "实施", "task", &day(10), &day(55), "xu.ming", "2", &[]).await;
+    assert_eq!(fields(&r), ["state"]);
+    assert_eq!(r.json()["Validation"][0]["key"], "projects_init.val_change_in_review");
+    let lv = version(&app, "project_budget_lines", line).await;
+    let r = app
+        .call("projects/init_save_budget_line", &[("project_id", &sid), ("id", &line.to_string()), ("version", &lv), ("input[category]", "labour"), ("input[description]", "工时"), ("input[amount]", "1800")], Some(&xu))
+        .await;
+    assert_eq!(fields(&r), ["state"]);
+    let r = app.call("projects/init_plan", &[("id", &sid)], Some(&xu)).await;
+    assert_eq!(r.json()["change_in_review"], true);
+    // Risks (not part of the baseline) are still maintained.
+    let r = app
+        .call(
+            "projects/init_save_risk",
+            &[("project_id", &sid), ("id", &risk.to_string()), ("version", "1"), ("input[title]", "延期"), ("input[description]", ""), ("input[likelihood]", "2"), ("input[impact]", "2"), ("input[response]", "加人"), ("input[owner_id]", &app.user_id("xu.ming").await.to_string()), ("input[status]", "closed")],
+            Some(&xu),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    app.db.read().execute("UPDATE project_change_requests SET status = 'withdrawn' WHERE id = $1", args![cr]).await.expect("withdraw");
+    let r = save_task(&app, &xu, id, Some(t), "实施", "task", &day(10), &day(55), "xu.ming", "2", &[]).await;
+    assert!(r.status.is_success(), "{}", r.body);
     // The project form: only the words change while executing; dates and budget stay.
     let v = version(&app, "projects", id).await;
     let mut form = with(&with(&project_form(&app, "状态规则测试（改名）", "finance", "xu.ming", "zhao.min").await, "id", &sid), "version", &v);

@@ -68,6 +68,16 @@ async fn plan_change(tx: &mut Tx, user: &CurrentUser, project_id: i64, now: chro
     Ok((h, status))
 }
 
+/// 2.4.3-c: while a change request is in review, the schedule and the budget
+/// lines stay as proposed (its approval makes them the new baseline).
+#[cfg(feature = "ssr")]
+async fn no_change_in_review(tx: &mut Tx, project_id: i64) -> Result<(), AppError> {
+    if store::change_in_review_tx(tx, project_id).await? {
+        return Err(AppError::field("state", K::ProjectsInitValChangeInReview));
+    }
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 async fn recompute(tx: &mut Tx, project_id: i64, now: chrono::DateTime<Utc>) -> Result<(), AppError> {
     Ok(crate::projects::monitoring::store::recompute(tx, project_id, now).await?)
@@ -476,6 +486,7 @@ pub async fn project_plan(id: i64) -> Result<PlanView, AppError> {
             budget_lines: store::budget_lines(&db, id).await?,
             criteria: store::criteria(&db, id).await?,
             risks: store::risks(&db, id).await?,
+            change_in_review: store::change_in_review(&db, id).await?,
             project,
             access,
         })
@@ -497,6 +508,7 @@ pub async fn save_task(project_id: i64, id: String, version: String, input: Task
         let now = Utc::now();
         let mut tx = db.begin().await?;
         let (h, status) = plan_change(&mut tx, &user, project_id, now).await?;
+        no_change_in_review(&mut tx, project_id).await?;
         let t = input.validate()?;
         let preds = parse_ids(&deps.unwrap_or_default())?;
         let mut c = Checks::new();
@@ -557,6 +569,7 @@ pub async fn delete_task(id: i64, version: i64) -> Result<(), AppError> {
         let mut tx = db.begin().await?;
         let before = store::task_tx(&mut tx, id).await?.filter(|t| TaskKind::parse(&t.kind).is_some()).ok_or(AppError::NotFound)?;
         plan_change(&mut tx, &user, before.project_id, now).await?;
+        no_change_in_review(&mut tx, before.project_id).await?;
         if !before.deletable() {
             return Err(AppError::field("state", K::ProjectsInitValTaskHasHistory));
         }
@@ -584,6 +597,7 @@ pub async fn save_budget_line(project_id: i64, id: String, version: String, inpu
         let now = Utc::now();
         let mut tx = db.begin().await?;
         let (_, status) = plan_change(&mut tx, &user, project_id, now).await?;
+        no_change_in_review(&mut tx, project_id).await?;
         let b = input.validate()?;
         let id = match opt_num("id", &id)? {
             None => store::insert_budget_line(&mut tx, &who, project_id, &b, now).await?,
@@ -618,6 +632,7 @@ pub async fn delete_budget_line(id: i64, version: i64) -> Result<(), AppError> {
         let mut tx = db.begin().await?;
         let before = store::budget_line_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         plan_change(&mut tx, &user, before.project_id, now).await?;
+        no_change_in_review(&mut tx, before.project_id).await?;
         if !before.deletable() {
             return Err(AppError::field("state", K::ProjectsInitValBudgetHasHistory));
         }

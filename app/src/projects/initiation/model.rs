@@ -1045,11 +1045,18 @@ pub struct PlanView {
     pub budget_lines: Vec<BudgetLine>,
     pub criteria: Vec<Criterion>,
     pub risks: Vec<Risk>,
+    /// A change request is in review (2.4.3-c): the schedule and budget wait for its decision.
+    pub change_in_review: bool,
 }
 
 impl PlanView {
     pub fn can_edit(&self) -> bool {
         self.access.manage && self.project.status().plan_editable()
+    }
+    /// Tasks and budget lines may be changed: what a change request proposes
+    /// stays as reviewed until it is decided.
+    pub fn can_edit_baselined(&self) -> bool {
+        self.can_edit() && !self.change_in_review
     }
     /// While executing, a baselined task's kind and weight and a baselined
     /// budget line's category stay as approved (a change request changes them).

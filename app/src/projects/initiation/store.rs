@@ -286,6 +286,21 @@ pub async fn lock_plan(tx: &mut Tx, project_id: i64, by: Option<i64>, now: DateT
     Ok(r.and_then(|r| ProjectStatus::parse(&r.0)))
 }
 
+/// Whether a change request of the project is in review (2.4.3-c).
+pub async fn change_in_review(db: &Db, project_id: i64) -> DbResult<bool> {
+    let n: i64 = db
+        .read()
+        .scalar("SELECT COUNT(*) FROM project_change_requests WHERE project_id = $1 AND status = $2", args![project_id, "in_review"])
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn change_in_review_tx(tx: &mut Tx, project_id: i64) -> DbResult<bool> {
+    let n: i64 =
+        tx.scalar("SELECT COUNT(*) FROM project_change_requests WHERE project_id = $1 AND status = $2", args![project_id, "in_review"]).await?;
+    Ok(n > 0)
+}
+
 // ===== team =====
 
 const MEMBER: &str = "SELECT pm.id, pm.project_id, pm.user_id, u.display_name, d.name_zh AS department_zh, d.name_en AS department_en, \

@@ -40,7 +40,9 @@ fn PlanBody(v: PlanView, refresh: RwSignal<usize>) -> impl IntoView {
     let i18n = use_i18n();
     let can_edit = v.can_edit();
     let status = v.project.status();
-    let notice = if can_edit {
+    let notice = if can_edit && v.change_in_review {
+        Some(K::ProjectsInitChangeInReviewHint)
+    } else if can_edit {
         (status == ProjectStatus::Executing).then_some(K::ProjectsInitExecutingHint)
     } else if v.access.manage {
         Some(K::ProjectsInitPlanReadOnly)
@@ -49,8 +51,8 @@ fn PlanBody(v: PlanView, refresh: RwSignal<usize>) -> impl IntoView {
     };
     view! {
         {notice.map(|k| view! { <p class="alert alert-warn" data-testid="plan-notice">{i18n.t(k)}</p> })}
-        <Schedule v=v.clone() can_edit=can_edit refresh=refresh/>
-        <Resources v=v.clone() can_edit=can_edit refresh=refresh/>
+        <Schedule v=v.clone() can_edit=v.can_edit_baselined() refresh=refresh/>
+        <Resources v=v.clone() can_edit=v.can_edit_baselined() refresh=refresh/>
         <Quality v=v.clone() can_edit=can_edit refresh=refresh/>
         <Risks v=v can_edit=can_edit refresh=refresh/>
     }
@@ -422,10 +424,13 @@ fn Resources(v: PlanView, can_edit: bool, refresh: RwSignal<usize>) -> impl Into
                     Some(_) => view! { <Badge tone=Tone::Warn label=K::ProjectsInitBudgetDiffers/> }.into_any(),
                 }}
             </p>
-            {diff.map(|d| view! {
-                <p class="alert alert-warn" data-testid="budget-differs">
-                    {move || i18n.lang().tf(K::ProjectsInitBudgetDifference, &[("difference", cny(d))])}
-                </p>
+            {diff.map(|d| {
+                let key = if d < 0 { K::ProjectsInitBudgetBelow } else { K::ProjectsInitBudgetAbove };
+                view! {
+                    <p class="alert alert-warn" data-testid="budget-differs">
+                        {move || i18n.lang().tf(key, &[("difference", cny(d.abs()))])}
+                    </p>
+                }
             })}
             {can_edit.then(|| view! {
                 <details class="inline-form">

@@ -606,3 +606,50 @@ both!(rule_242a_flags_a_project_without_a_recent_progress_meeting, |app| {
     assert_eq!(links_to(&rule(he).await, stale.project), 1, "a team member does");
 });
 
+
+both!(the_demo_tells_the_execution_story, |app| {
+    use app::projects::demo::{P1, P2, P3, P6};
+    let id = |name: &'static str| {
+        let db = app.db.clone();
+        async move { db.read().scalar::<i64>("SELECT id FROM projects WHERE name = $1", args![name]).await.expect("demo project") }
+    };
+    let (p1, p2, p3, p6) = (id(P1).await, id(P2).await, id(P3).await, id(P6).await);
+    let admin = viewer(&app, "admin").await;
+    let now = Utc::now();
+    // 2.4.2-a: P2's last progress meeting was 20 days ago; P1 and P3 met recently.
+    let meetings = app::projects::execution::rules::progress_meetings(&app.db, &admin, now).await.expect("rule");
+    assert_eq!((links_to(&meetings, p2), links_to(&meetings, p1), links_to(&meetings, p3)), (1, 0, 0), "{:?}", meetings.violations);
+    // 2.4.2-b: P2's milestone "设备到货" slipped without a record; its civil works have one.
+    let delays = app::projects::execution::rules::delays_recorded(&app.db, &admin, now).await.expect("rule");
+    let p2_slips: Vec<&str> = delays.violations.iter().filter(|v| v.link == format!("/projects/{p2}/execution")).map(|v| v.label.as_str()).collect();
+    assert_eq!(p2_slips.len(), 1, "{p2_slips:?}");
+    assert!(p2_slips[0].contains("设备到货"));
+    assert_eq!((links_to(&delays, p1), links_to(&delays, p3)), (0, 0));
+    let xu = app.sign_in("xu.ming", PASSWORD).await;
+    let v2 = view(&app, &xu, p2).await;
+    let milestone = v2.tasks.iter().find(|t| t.name == "设备到货").expect("milestone");
+    assert_eq!(milestone.slip().days_late(v2.today), 20);
+    assert_eq!(v2.delays.iter().filter(|d| d.is_open()).count(), 1);
+    assert_eq!(v2.delays.len(), 2, "the purchase's delay closed when it finished");
+    assert_eq!(v2.last_meeting, Some(day(-20)));
+    // P3: a failed check with its rework task open; costs ahead of progress.
+    let wu = app.sign_in("wu.hao", PASSWORD).await;
+    let v3 = view(&app, &wu, p3).await;
+    let failed: Vec<_> = v3.checks.iter().filter(|c| c.open_failure()).collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].rework_task_id.is_some() && failed[0].rework_done.is_none());
+    assert_eq!(v3.lines.iter().map(|l| l.actual_minor).sum::<i64>(), 39_000_000);
+    // P1 on track: nothing slipped, spent ¥428,000.
+    let v1 = view(&app, &xu, p1).await;
+    assert!(v1.tasks.iter().all(|t| !t.slip().slipped(v1.today)));
+    assert_eq!(v1.lines.iter().map(|l| l.actual_minor).sum::<i64>(), 42_800_000);
+    // The finished P6 met every two weeks and spent close to its budget.
+    let v6 = view(&app, &xu, p6).await;
+    assert!(v6.meetings.len() >= 10, "{}", v6.meetings.len());
+    let spent: i64 = v6.lines.iter().map(|l| l.actual_minor).sum();
+    assert!(spent > 85_000_000 && spent <= 90_000_000, "{spent}");
+    // The open action items are in their owners' My work.
+    let ma = app.sign_in("ma.lin", PASSWORD).await;
+    let r = app.call("projects/exec_my_tasks", &[], Some(&ma)).await;
+    assert!(r.body.contains("安排关键用户参加 UAT 培训"), "{}", r.body);
+});

@@ -32,10 +32,11 @@ pub(crate) fn date_text(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
 
-pub(crate) fn range_text(a: Option<NaiveDate>, b: Option<NaiveDate>) -> String {
+/// "start – end", each date kept on one line (the pair may wrap between them).
+pub(crate) fn range_view(a: Option<NaiveDate>, b: Option<NaiveDate>) -> impl IntoView + use<> {
     match (a, b) {
-        (None, None) => "—".into(),
-        (a, b) => format!("{} – {}", date_text(a), date_text(b)),
+        (None, None) => view! { "—" }.into_any(),
+        (a, b) => view! { <span class="d">{date_text(a)}</span>" – "<span class="d">{date_text(b)}</span> }.into_any(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! plan and actual dates, the progress form of one task (`?task=<id>`), the
 //! slipped tasks still without a delay record and the delay form
 //! (`?delay=<id>`), the delay records.
-use super::{Actions, Can, date_text, range_text};
+use super::{Actions, Can, date_text, range_view};
 use crate::core::i18n::{K, use_i18n};
 use crate::core::ui::{Badge, Empty, FieldMsg, FormError, Tone, action_error, echoed};
 use crate::projects::execution::model::{ExecTask, ExecutionView, TaskKind};
@@ -99,9 +99,9 @@ pub fn TasksSection(v: Arc<ExecutionView>, frame: ProjectFrameData, can: Can, ac
                                                 {milestone.then(|| view! { " "<Badge tone=Tone::Neutral label=K::ProjectsExecKindMilestone/> })}
                                             </td>
                                             <td>{t.assignee_name.clone()}</td>
-                                            <td>{range_text(t.baseline_start, t.baseline_end)}</td>
-                                            <td>{range_text(Some(t.planned_start), Some(t.planned_end))}</td>
-                                            <td>{range_text(t.actual_start, t.actual_end)}</td>
+                                            <td>{range_view(t.baseline_start, t.baseline_end)}</td>
+                                            <td>{range_view(Some(t.planned_start), Some(t.planned_end))}</td>
+                                            <td>{range_view(t.actual_start, t.actual_end)}</td>
                                             <td class="num">
                                                 <span class="pct-bar" aria-hidden="true"><span style=format!("width:{}%", t.pct_done)></span></span>
                                                 {format!("{}%", t.pct_done)}
@@ -141,7 +141,7 @@ pub fn TasksSection(v: Arc<ExecutionView>, frame: ProjectFrameData, can: Can, ac
                                         <td><Badge tone=Tone::Neutral label=t.kind().key()/></td>
                                         <td>{t.assignee_name.clone()}</td>
                                         <td>{t.planned_end.to_string()}</td>
-                                        <td>{range_text(t.actual_start, t.actual_end)}</td>
+                                        <td>{range_view(t.actual_start, t.actual_end)}</td>
                                         <td class="num">{format!("{}%", t.pct_done)}</td>
                                         <td>{status_badges(&t, today)}</td>
                                         <td class="row-actions">{links(&t)}</td>

@@ -163,17 +163,8 @@ pub async fn hold_meeting(
         let team = store::team_tx(&mut tx, project_id).await?;
         let ids: Vec<i64> = team.iter().map(|t| t.user_id).collect();
         let attendees: Vec<i64> = attendee_ids.unwrap_or_default().iter().filter_map(|s| s.trim().parse().ok()).collect();
-        let m = check_meeting(
-            &held_on,
-            &attendees,
-            guests.as_deref().unwrap_or(""),
-            &minutes,
-            decisions.as_deref().unwrap_or(""),
-            &actions.unwrap_or_default(),
-            &ids,
-            company_today(now),
-        )
-        .map_err(invalid)?;
+        let form = MeetingForm { held_on: &held_on, guests: guests.as_deref().unwrap_or(""), minutes: &minutes, decisions: decisions.as_deref().unwrap_or("") };
+        let m = check_meeting(&form, &attendees, &actions.unwrap_or_default(), &ids, company_today(now)).map_err(invalid)?;
         // The list as shown: the team members present, then the guests.
         let mut names: Vec<String> = team.iter().filter(|t| m.attendee_ids.contains(&t.user_id)).map(|t| t.name.clone()).collect();
         if !m.guests.is_empty() {
@@ -262,18 +253,15 @@ pub async fn record_check(
         let criteria = store::criteria_tx(&mut tx, project_id).await?;
         let crit_ids: Vec<i64> = criteria.iter().map(|c| c.id).collect();
         let team: Vec<i64> = store::team_tx(&mut tx, project_id).await?.iter().map(|t| t.user_id).collect();
-        let c = check_quality(
-            &criterion_id,
-            &crit_ids,
-            &checked_on,
-            result.as_deref().unwrap_or(""),
-            findings.as_deref().unwrap_or(""),
-            rework_assignee_id.as_deref().unwrap_or(""),
-            rework_due.as_deref().unwrap_or(""),
-            &team,
-            company_today(now),
-        )
-        .map_err(invalid)?;
+        let form = CheckForm {
+            criterion_id: &criterion_id,
+            checked_on: &checked_on,
+            result: result.as_deref().unwrap_or(""),
+            findings: findings.as_deref().unwrap_or(""),
+            rework_assignee: rework_assignee_id.as_deref().unwrap_or(""),
+            rework_due: rework_due.as_deref().unwrap_or(""),
+        };
+        let c = check_quality(&form, &crit_ids, &team, company_today(now)).map_err(invalid)?;
         let name = criteria.iter().find(|x| x.id == c.criterion_id).map(|x| x.criterion.clone()).unwrap_or_default();
         let who = actor(&user)?;
         let id = store::record_check(&mut tx, &who, project_id, &name, &c, now).await?;

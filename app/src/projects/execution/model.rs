@@ -370,22 +370,23 @@ pub struct MeetingInput {
     pub actions: Vec<ActionItem>,
 }
 
+/// A meeting's text fields as posted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MeetingForm<'a> {
+    pub held_on: &'a str,
+    pub guests: &'a str,
+    pub minutes: &'a str,
+    pub decisions: &'a str,
+}
+
 /// How many action-item rows the meeting form offers.
 pub const ACTION_ROWS: usize = 3;
 
 /// 2.4.2-a: held on a date not in the future, with minutes; each action item
 /// (a row with a description) needs an owner from `team` and a due date on or
 /// after the meeting. Attendees must be on the team too.
-pub fn check_meeting(
-    held_on: &str,
-    attendee_ids: &[i64],
-    guests: &str,
-    minutes: &str,
-    decisions: &str,
-    actions: &[ActionItemInput],
-    team: &[i64],
-    today: NaiveDate,
-) -> Result<MeetingInput, Vec<FieldError>> {
+pub fn check_meeting(f: &MeetingForm, attendee_ids: &[i64], actions: &[ActionItemInput], team: &[i64], today: NaiveDate) -> Result<MeetingInput, Vec<FieldError>> {
+    let MeetingForm { held_on, guests, minutes, decisions } = *f;
     let mut c = Checks::new();
     let held = req_date("held_on", held_on, &mut c);
     not_future("held_on", held, today, &mut c);
@@ -540,20 +541,22 @@ pub struct CheckInput {
     pub rework: Option<(i64, NaiveDate)>,
 }
 
+/// A quality check as posted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckForm<'a> {
+    pub criterion_id: &'a str,
+    pub checked_on: &'a str,
+    pub result: &'a str,
+    pub findings: &'a str,
+    pub rework_assignee: &'a str,
+    pub rework_due: &'a str,
+}
+
 /// 2.4.2-c: a check of one of the plan's criteria on a date not in the
 /// future; a failure needs findings and a rework task (assignee from the team,
 /// due on or after the check).
-pub fn check_quality(
-    criterion_id: &str,
-    criteria: &[i64],
-    checked_on: &str,
-    result: &str,
-    findings: &str,
-    rework_assignee: &str,
-    rework_due: &str,
-    team: &[i64],
-    today: NaiveDate,
-) -> Result<CheckInput, Vec<FieldError>> {
+pub fn check_quality(f: &CheckForm, criteria: &[i64], team: &[i64], today: NaiveDate) -> Result<CheckInput, Vec<FieldError>> {
+    let CheckForm { criterion_id, checked_on, result, findings, rework_assignee, rework_due } = *f;
     let mut c = Checks::new();
     let crit = parse_id(criterion_id).filter(|id| criteria.contains(id));
     if crit.is_none() {
@@ -1002,12 +1005,10 @@ mod tests {
         let today = d("2026-06-15");
         let team = [1, 2, 3];
         let item = |desc: &str, owner: &str, due: &str| ActionItemInput { description: desc.into(), owner_id: owner.into(), due: due.into() };
+        let form = |held_on: &'static str, minutes: &'static str| MeetingForm { held_on, guests: "", minutes, decisions: "" };
         let m = check_meeting(
-            "2026-06-15",
+            &MeetingForm { guests: "供应商代表", ..form("2026-06-15", "进度正常") },
             &[2, 1, 2],
-            "供应商代表",
-            "进度正常",
-            "",
             &[item("确认接口文档", "2", "2026-06-20"), item("", "", "")],
             &team,
             today,
@@ -1016,12 +1017,12 @@ mod tests {
         assert_eq!(m.attendee_ids, vec![1, 2]);
         assert_eq!(m.actions, vec![ActionItem { description: "确认接口文档".into(), owner_id: 2, due: d("2026-06-20") }]);
         let keys = |r: Result<MeetingInput, Vec<FieldError>>| r.err().unwrap_or_default().into_iter().map(|e| e.field).collect::<Vec<_>>();
-        assert_eq!(keys(check_meeting("2026-06-16", &[], "", "x", "", &[], &team, today)), vec!["held_on"]);
-        assert_eq!(keys(check_meeting("2026-06-10", &[9], "", "", "", &[], &team, today)), vec!["minutes", "attendee_ids"]);
+        assert_eq!(keys(check_meeting(&form("2026-06-16", "x"), &[], &[], &team, today)), vec!["held_on"]);
+        assert_eq!(keys(check_meeting(&form("2026-06-10", ""), &[9], &[], &team, today)), vec!["minutes", "attendee_ids"]);
         // Owner not on the team, or due before the meeting: refused.
-        assert_eq!(keys(check_meeting("2026-06-10", &[], "", "x", "", &[item("a", "9", "2026-06-20")], &team, today)), vec!["actions"]);
-        assert_eq!(keys(check_meeting("2026-06-10", &[], "", "x", "", &[item("a", "1", "2026-06-09")], &team, today)), vec!["actions"]);
-        assert_eq!(keys(check_meeting("2026-06-10", &[], "", "x", "", &[item("a", "1", "")], &team, today)), vec!["actions"]);
+        assert_eq!(keys(check_meeting(&form("2026-06-10", "x"), &[], &[item("a", "9", "2026-06-20")], &team, today)), vec!["actions"]);
+        assert_eq!(keys(check_meeting(&form("2026-06-10", "x"), &[], &[item("a", "1", "2026-06-09")], &team, today)), vec!["actions"]);
+        assert_eq!(keys(check_meeting(&form("2026-06-10", "x"), &[], &[item("a", "1", "")], &team, today)), vec!["actions"]);
     }
 
     #[test]
@@ -1034,19 +1035,20 @@ mod tests {
     #[test]
     fn quality_checks() {
         let today = d("2026-06-15");
-        let pass = check_quality("5", &[5], "2026-06-15", "pass", "", "", "", &[1], today).expect("valid");
+        let f = |criterion_id, checked_on, result, findings, rework_assignee, rework_due| CheckForm { criterion_id, checked_on, result, findings, rework_assignee, rework_due };
+        let pass = check_quality(&f("5", "2026-06-15", "pass", "", "", ""), &[5], &[1], today).expect("valid");
         assert!(pass.passed && pass.rework.is_none());
-        let fail = check_quality("5", &[5], "2026-06-14", "fail", "4 个场景未关联", "1", "2026-06-20", &[1], today).expect("valid");
+        let fail = check_quality(&f("5", "2026-06-14", "fail", "4 个场景未关联", "1", "2026-06-20"), &[5], &[1], today).expect("valid");
         assert_eq!(fail.rework, Some((1, d("2026-06-20"))));
-        let errs: Vec<_> = check_quality("5", &[5], "2026-06-14", "fail", "", "", "2026-06-13", &[1], today)
+        let errs: Vec<_> = check_quality(&f("5", "2026-06-14", "fail", "", "", "2026-06-13"), &[5], &[1], today)
             .err()
             .unwrap_or_default()
             .into_iter()
             .map(|e| e.field)
             .collect();
         assert_eq!(errs, vec!["findings", "rework_assignee_id", "rework_due"]);
-        assert!(check_quality("6", &[5], "2026-06-14", "pass", "", "", "", &[1], today).is_err(), "criterion of another project");
-        assert!(check_quality("5", &[5], "2026-06-16", "pass", "", "", "", &[1], today).is_err(), "future");
+        assert!(check_quality(&f("6", "2026-06-14", "pass", "", "", ""), &[5], &[1], today).is_err(), "criterion of another project");
+        assert!(check_quality(&f("5", "2026-06-16", "pass", "", "", ""), &[5], &[1], today).is_err(), "future");
     }
 
     #[test]
@@ -1060,12 +1062,12 @@ mod tests {
             id: 1,
             category: "services".into(),
             description: "顾问".into(),
-            amount_minor: 10_000_00,
-            baseline_amount_minor: Some(8_000_00),
-            actual_minor: 10_500_00,
+            amount_minor: 1_000_000,
+            baseline_amount_minor: Some(800_000),
+            actual_minor: 1_050_000,
         };
         assert!(line.over_budget());
-        assert_eq!(line.remaining_minor(), -500_00);
+        assert_eq!(line.remaining_minor(), -50_000);
         assert_eq!(line.pct_used(), Some(105));
         let zero = BudgetLine { amount_minor: 0, actual_minor: 0, ..line };
         assert_eq!(zero.pct_used(), None);

@@ -155,3 +155,38 @@ test("a failed quality check creates its rework task; the page also speaks Engli
   await Promise.all([wu.waitForResponse(/account\/language/), wu.getByTestId("lang-switch").click()]);
   await expect(wu.locator("#progress h2")).toContainText("任务进度");
 });
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("progress and a cost are logged through plain form posts; a refused one keeps what was typed", async ({ page }) => {
+    await page.goto("/login");
+    await page.locator("#username").fill("xu.ming");
+    await page.locator("#password").fill("Charter2026!");
+    await page.locator("main form button[type=submit]").click();
+    await expect(page.locator("h1")).toHaveText("我的工作");
+    await page.getByTestId("my-project-tasks").locator("li", { hasText: "ERP 系统升级" }).locator("a").first().click();
+    await expect(page.getByTestId("project-name")).toHaveText("ERP 系统升级");
+    await page.getByTestId("schedule").locator("tr", { hasText: "用户验收测试" }).getByRole("link", { name: "记录进度" }).click();
+    const form = page.getByTestId("progress-form");
+    await expect(form).toBeVisible();
+    // Work under way needs its actual start: refused, the typed values come back.
+    await page.locator("#pct_done").fill("5");
+    await page.locator("#note").fill("测试用例编写中");
+    await form.locator("button[type=submit]").click();
+    await expect(page.locator("#actual_start-error")).toBeVisible();
+    await expect(page.locator("#pct_done")).toHaveValue("5");
+    await expect(page.locator("#note")).toHaveValue("测试用例编写中");
+    const today = (await page.locator("#actual_start").getAttribute("max")) || "";
+    await page.locator("#actual_start").fill(today);
+    await form.locator("button[type=submit]").click();
+    await expect(page.getByTestId("schedule").locator("tr", { hasText: "用户验收测试" })).toContainText("5%");
+    // A cost, straight from the (closed) disclosure's form.
+    await page.getByTestId("cost-new").locator("summary").click();
+    await page.locator("#budget_line_id").selectOption({ label: "其他 · 培训" });
+    await page.locator("#amount").fill("3000");
+    await page.locator("#cost_description").fill("关键用户培训教材印刷");
+    await page.getByTestId("cost-form").locator("button[type=submit]").click();
+    await expect(page.getByTestId("costs")).toContainText("关键用户培训教材印刷");
+  });
+});

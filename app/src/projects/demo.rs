@@ -570,7 +570,7 @@ async fn freeze_baseline(
     change_request: Option<i64>,
     approved_at: DateTime<Utc>,
 ) -> DbResult<()> {
-    let budget: i64 = tx.scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM project_budget_lines WHERE project_id = $1", args![c.project]).await?;
+    let budget: i64 = tx.scalar("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM project_budget_lines WHERE project_id = $1", args![c.project]).await?;
     let baseline: i64 = tx
         .scalar(
             "INSERT INTO project_baselines (project_id, version, change_request_id, start_date, end_date, budget_minor, approved_at, approved_by) \
@@ -616,7 +616,7 @@ async fn change_request(tx: &mut Tx, c: &Ctx, today: NaiveDate) -> DbResult<()> 
     )
     .await?;
     let end: NaiveDate = tx.scalar("SELECT MAX(planned_end) FROM project_tasks WHERE project_id = $1", args![c.project]).await?;
-    let budget: i64 = tx.scalar("SELECT SUM(amount_minor) FROM project_budget_lines WHERE project_id = $1", args![c.project]).await?;
+    let budget: i64 = tx.scalar("SELECT CAST(SUM(amount_minor) AS BIGINT) FROM project_budget_lines WHERE project_id = $1", args![c.project]).await?;
     let cr: i64 = tx
         .scalar(
             "INSERT INTO project_change_requests (project_id, seq, reason, impact, proposed_end, proposed_budget_minor, status, version, \

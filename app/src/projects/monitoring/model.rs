@@ -608,6 +608,22 @@ pub struct IndexPoint {
     pub ac_minor: i64,
 }
 
+/// A measured project as the "needs attention" list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AttentionRow {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub status: String,
+    pub health: String,
+    pub spi_milli: Option<i64>,
+    pub cpi_milli: Option<i64>,
+    pub overdue_milestones: i64,
+    pub open_delays: i64,
+    pub failed_checks: i64,
+}
+
 /// A milestone not yet reached.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -716,6 +732,8 @@ pub struct Dashboard {
     /// Executing projects with both indexes, the furthest behind first (capped).
     pub points: Vec<IndexPoint>,
     pub points_total: i64,
+    /// Measured projects, red first, then amber, each by SPI (capped).
+    pub attention: Vec<AttentionRow>,
     /// Milestones of the next 90 days, by date (capped), and those overdue.
     pub upcoming: Vec<MilestoneRow>,
     pub upcoming_total: i64,
@@ -732,6 +750,7 @@ pub const MAX_POINTS: i64 = 150;
 pub const MAX_UPCOMING: i64 = 100;
 pub const MAX_OVERDUE: i64 = 20;
 pub const MAX_DELAYED: i64 = 10;
+pub const MAX_ATTENTION: i64 = 15;
 pub const HORIZON_DAYS: i64 = 90;
 
 // ===== the Gantt chart =====

@@ -285,7 +285,6 @@ fn Evaluations(v: MonitoringView, lang: Lang, project_id: i64, evaluate: ServerA
             (false, lang.tf(K::ProjectsMonEvalDue, &[("date", d.to_string())]))
         }
     });
-    let fid = project_id.to_string();
     let open_form = due.as_ref().is_some_and(|d| d.0);
     let defaults = suggested(&v);
     let evaluations = v.evaluations.clone();
@@ -299,7 +298,7 @@ fn Evaluations(v: MonitoringView, lang: Lang, project_id: i64, evaluate: ServerA
                 </p>
             })}
             {v.can_evaluate.then(|| view! {
-                <details class="mon-eval-form" open=open_form>
+                <details class="mon-eval-form" open=move || open_form || err.get().is_some()>
                     <summary class="btn">{lang.t(K::ProjectsMonEvalFormTitle)}</summary>
                     <FormError error=err/>
                     <ActionForm action=evaluate attr:class="form" attr:data-testid="evaluation-form">
@@ -307,7 +306,7 @@ fn Evaluations(v: MonitoringView, lang: Lang, project_id: i64, evaluate: ServerA
                         <FieldMsg error=err field="project_id"/>
                         <div class="mon-ratings">
                             {defaults.into_iter().map(|(field, default)| {
-                                let chosen = echoed(Some(&fid), field, default.code());
+                                let chosen = echoed(None, field, default.code());
                                 let id = format!("eval-{field}");
                                 let for_id = id.clone();
                                 view! {
@@ -323,7 +322,7 @@ fn Evaluations(v: MonitoringView, lang: Lang, project_id: i64, evaluate: ServerA
                             }).collect_view()}
                         </div>
                         <label for="eval-comments">{lang.t(K::ProjectsMonComments)}</label>
-                        <textarea id="eval-comments" name="comments" rows="3" maxlength=COMMENTS_MAX>{echoed(Some(&fid), "comments", "")}</textarea>
+                        <textarea id="eval-comments" name="comments" rows="3" maxlength=COMMENTS_MAX>{echoed(None, "comments", "")}</textarea>
                         <FieldMsg error=err field="comments"/>
                         <div class="form-actions">
                             <button type="submit" class="btn btn-primary" data-testid="evaluation-submit" disabled=move || evaluate.pending().get()>
@@ -914,6 +913,34 @@ fn DashboardView(page: DashPage, lang: Lang) -> impl IntoView {
             <div class="kpi card"><span class="kpi-label">{t(K::ProjectsMonColAc)}</span><strong>{money(ac)}</strong></div>
             <div class="kpi card"><span class="kpi-label">{t(K::ProjectsMonKpiOverdue)}</span><strong data-testid="kpi-overdue">{d.overdue_total}</strong></div>
         </div>
+        <section class="card">
+            <h2>{t(K::ProjectsMonAtRiskTitle)}</h2>
+            {if d.attention.is_empty() {
+                view! { <Empty label=K::ProjectsMonNoBudget/> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="data" data-testid="pd-attention">
+                        <thead><tr>
+                            <th>{t(K::ProjectsMonColProject)}</th><th>{t(K::ProjectsMonColPhase)}</th><th>{t(K::ProjectsMonColHealth)}</th>
+                            <th class="num">"SPI"</th><th class="num">"CPI"</th><th class="num">{t(K::ProjectsMonKpiOverdue)}</th>
+                            <th class="num">{t(K::ProjectsMonColDelays)}</th><th class="num">{t(K::ProjectsMonColFailedChecks)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {d.attention.iter().map(|p| {
+                                let status = crate::projects::model::ProjectStatus::parse(&p.status).unwrap_or(crate::projects::model::ProjectStatus::Executing);
+                                view! {
+                                    <tr>
+                                        <td>{project_link(p.id, &p.number, &p.name)}</td><td>{t(status.key())}</td><td><HealthBadge health=p.health.clone()/></td>
+                                        <td class="num">{milli_text(p.spi_milli)}</td><td class="num">{milli_text(p.cpi_milli)}</td>
+                                        <td class="num">{p.overdue_milestones}</td><td class="num">{p.open_delays}</td><td class="num">{p.failed_checks}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </section>
         <div class="dash-grid">
             <section class="card">
                 <h2>{t(K::ProjectsMonPortfolioTitle)}</h2>
@@ -1020,26 +1047,6 @@ fn DashboardView(page: DashPage, lang: Lang) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        <section class="card">
-            <h2>{t(K::ProjectsMonAtRiskTitle)}</h2>
-            {if d.points.is_empty() {
-                view! { <Empty label=K::ProjectsMonNoPoints/> }.into_any()
-            } else {
-                view! {
-                    <div class="table-wrap"><table class="data" data-testid="pd-projects">
-                        <thead><tr><th>{t(K::ProjectsMonColProject)}</th><th>{t(K::ProjectsMonColHealth)}</th><th class="num">"SPI"</th><th class="num">"CPI"</th></tr></thead>
-                        <tbody>
-                            {d.points.iter().take(15).map(|p| view! {
-                                <tr>
-                                    <td>{project_link(p.id, &p.number, &p.name)}</td><td><HealthBadge health=p.health.clone()/></td>
-                                    <td class="num">{milli_text(Some(p.spi_milli))}</td><td class="num">{milli_text(Some(p.cpi_milli))}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                }.into_any()
-            }}
-        </section>
     }
 }
 
@@ -1073,6 +1080,7 @@ mod tests {
                 ac_minor: 69,
             }],
             points_total: 1,
+            attention: vec![],
             upcoming: vec![MilestoneRow {
                 task_id: 9,
                 project_id: 1,

@@ -85,6 +85,17 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
     // recompute below then finds them in force and adds nothing.
     for (name, now_health, steps) in STORY {
         let Some((id, _)) = project(&mut tx, name).await? else { continue };
+        // Only where nothing has been recorded yet (another part's demo data may
+        // already have recomputed the project, with its own history).
+        let (health, changes): (String, i64) = tx
+            .fetch_one(
+                "SELECT p.health, (SELECT COUNT(*) FROM project_health_changes c WHERE c.project_id = p.id) FROM projects p WHERE p.id = $1",
+                args![id],
+            )
+            .await?;
+        if health != Health::Green.code() || changes > 0 {
+            continue;
+        }
         let Some(snap) = store::compute(&mut tx, id, now).await? else { continue };
         if snap.health != Some(*now_health) {
             continue;

@@ -721,6 +721,24 @@ async fn points(db: &Db, r: &Reach<'_>) -> DbResult<(Vec<IndexPoint>, i64)> {
     Ok((rows, total))
 }
 
+/// Measured projects, the worst first: red, amber, green, each by SPI
+/// (undefined last).
+async fn attention(db: &Db, r: &Reach<'_>) -> DbResult<Vec<AttentionRow>> {
+    let mut a = vec![];
+    let c = r.conds(&mut a);
+    db.read()
+        .fetch_all(
+            &format!(
+                "SELECT p.id, p.number, p.name, p.status, p.health, p.spi_milli, p.cpi_milli, p.overdue_milestones, p.open_delays, \
+                 p.failed_checks FROM projects p WHERE p.status IN {MEASURED}{c} \
+                 ORDER BY CASE p.health WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END, \
+                 CASE WHEN p.spi_milli IS NULL THEN 1 ELSE 0 END, p.spi_milli, p.id LIMIT {MAX_ATTENTION}"
+            ),
+            a,
+        )
+        .await
+}
+
 const MILESTONE_SELECT: &str = "SELECT t.id AS task_id, p.id AS project_id, p.number, p.name AS project_name, t.name, t.planned_end, \
     t.baseline_end FROM project_tasks t JOIN projects p ON p.id = t.project_id";
 
@@ -855,10 +873,11 @@ async fn load(db: &Db, r: &Reach<'_>) -> DbResult<Vec<LoadRow>> {
 /// The queries are independent and run at the same time.
 pub async fn dashboard(db: &Db, viewer: &Viewer, dept_code: &str, filter: &DashFilter, today: NaiveDate) -> DbResult<Dashboard> {
     let r = Reach { backend: db.backend(), viewer, dept_code, filter };
-    let (thresholds, phases, (points, points_total), (upcoming, upcoming_total, overdue, overdue_total), (delayed, causes), budget, load) = tokio::try_join!(
+    let (thresholds, phases, (points, points_total), attention, (upcoming, upcoming_total, overdue, overdue_total), (delayed, causes), budget, load) = tokio::try_join!(
         thresholds(db),
         phases(db, &r),
         points(db, &r),
+        attention(db, &r),
         milestones(db, &r, today),
         delayed(db, &r),
         budget(db, &r),
@@ -871,6 +890,7 @@ pub async fn dashboard(db: &Db, viewer: &Viewer, dept_code: &str, filter: &DashF
         phases,
         points,
         points_total,
+        attention,
         upcoming,
         upcoming_total,
         overdue,

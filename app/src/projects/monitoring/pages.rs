@@ -702,7 +702,7 @@ pub fn milestones_chart(d: &Dashboard, lang: Lang) -> charming::Chart {
     charming::Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Item))
         .legend(Legend::new().bottom("0"))
-        .grid(Grid::new().left("30%").right("4%").top("4%").bottom("14%"))
+        .grid(Grid::new().left("2%").right("4%").top("4%").bottom("14%").contain_label(true))
         .x_axis(Axis::new().type_(AxisType::Time))
         .y_axis(Axis::new().type_(AxisType::Category).inverse(true).data(projects))
         .series(series(K::ProjectsMonSeriesOnTime, BLUE, all.iter().copied().filter(|m| !m.late(today)).collect()))
@@ -717,7 +717,7 @@ pub fn delayed_chart(d: &Dashboard, lang: Lang) -> charming::Chart {
     use charming::series::Bar;
     charming::Chart::new()
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .grid(Grid::new().left("30%").right("6%"))
+        .grid(Grid::new().left("2%").right("6%").contain_label(true))
         .x_axis(Axis::new().type_(AxisType::Value).name(lang.t(K::ProjectsMonColSlipDays)))
         .y_axis(Axis::new().type_(AxisType::Category).inverse(true).data(d.delayed.iter().map(|p| project_label(&p.number, &p.name)).collect()))
         .series(Bar::new().name(lang.t(K::ProjectsMonColSlipDays)).item_style(ItemStyle::new().color(RED)).data(d.delayed.iter().map(|p| p.slip_days).collect::<Vec<i64>>()))

@@ -420,7 +420,8 @@ fn generate(rng: &mut Rng, k: u64, today: NaiveDate, people: &[i64]) -> GenProje
         Phase::Cancelled => today - Duration::days(rng.between(0, 200)),
     };
     let end = start + Duration::days(len - 1);
-    let budget = rng.between(20, 500) * 10_000_00;
+    // ¥200,000 to ¥5,000,000 in steps of ¥10,000 (1,000,000 fen).
+    let budget = rng.between(20, 500) * 1_000_000;
     // Team: the manager and four others, distinct.
     let mut members: Vec<(i64, i64)> = Vec::with_capacity(5);
     while members.len() < 5 {

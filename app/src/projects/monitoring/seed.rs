@@ -13,7 +13,9 @@ use crate::projects::model::Health;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// (project, health now expected, [(days ago, health then)]).
-const STORY: &[(&str, Health, &[(i64, Health)])] = &[
+type Story = (&'static str, Health, &'static [(i64, Health)]);
+
+const STORY: &[Story] = &[
     // The milestone 设备到货 was due 20 days ago: amber the day after, red once
     // it was more than 14 days late.
     (P2, Health::Red, &[(19, Health::Amber), (5, Health::Red)]),

@@ -499,6 +499,9 @@ fn progress_of(s: NaiveDate, e: NaiveDate, milestone: bool, perf: i64, today: Na
         // Reached on time at a good pace; ten days late at a fair one; else not yet.
         let late_by = (today - e).num_days();
         if (late_by >= 0 && perf >= 96) || (late_by >= 10 && perf >= 86) { 100 } else { 0 }
+    } else if today > e && perf >= 96 {
+        // At a good pace, work past its planned end is finished.
+        100
     } else {
         (planned_pct * perf / 100).clamp(0, 100)
     };

@@ -83,8 +83,10 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
     let customers: i64 = db.read().scalar("SELECT COUNT(*) FROM customers", vec![]).await?;
     let opportunities: i64 = db.read().scalar("SELECT COUNT(*) FROM opportunities", vec![]).await?;
     let entries: i64 = db.read().scalar("SELECT COUNT(*) FROM audit_log", vec![]).await?;
+    let projects: i64 = db.read().scalar("SELECT COUNT(*) FROM projects", vec![]).await?;
+    let tasks: i64 = db.read().scalar("SELECT COUNT(*) FROM project_tasks", vec![]).await?;
     let header = format!(
-        "{:?}: {people} people, {customers} customers, {opportunities} opportunities, {entries} audit entries",
+        "{:?}: {people} people, {customers} customers, {opportunities} opportunities, {projects} projects, {tasks} project tasks, {entries} audit entries",
         db.backend()
     );
     let (staff_id, staff_dept): (i64, i64) = db
@@ -159,6 +161,68 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
     rows.push(time("page: /sales/pipeline board (sales manager)", runs, move || async move { sales.page("/sales/pipeline").await }).await?);
     rows.push(time("page: /sales/customers first page (executive)", runs, move || async move { exec.page("/sales/customers").await }).await?);
     rows.push(time("page: /sales/customers first page (sales manager)", runs, move || async move { sales.page("/sales/customers").await }).await?);
+    // Projects: the status dashboard's queries for an executive, the PMO manager
+    // and a department manager (whose reach is a condition per project), the
+    // Gantt chart's queries, one project's recompute (the hook every change
+    // calls), and the pages.
+    let who = |username: &'static str| async move {
+        let (id, dept, role, code): (i64, i64, String, String) = db
+            .read()
+            .fetch_one(
+                "SELECT u.id, u.department_id, u.role, d.code FROM users u JOIN departments d ON d.id = u.department_id WHERE u.username = $1",
+                app::args![username],
+            )
+            .await?;
+        anyhow::Ok((Viewer { user_id: id, department_id: dept, role: Role::parse(&role).unwrap_or(Role::Staff) }, code))
+    };
+    let (exec_v, exec_code) = who("zhao.min").await?;
+    let (pmo_v, pmo_code) = who("wu.hao").await?;
+    let (mgr_v, mgr_code) = who("li.qiang").await?;
+    let pd_filter = &app::projects::monitoring::model::DashFilter::default();
+    for (name, v, code) in [
+        ("projects: dashboard, all queries (executive)", &exec_v, &exec_code),
+        ("projects: dashboard, all queries (PMO manager)", &pmo_v, &pmo_code),
+        ("projects: dashboard, all queries (dept. manager)", &mgr_v, &mgr_code),
+    ] {
+        rows.push(time(name, runs, move || async move {
+            app::projects::monitoring::store::dashboard(db, v, code, pd_filter, today).await?;
+            Ok(())
+        }).await?);
+    }
+    // A generated project with 40 tasks (any project on a database without them).
+    let gantt: Option<(i64,)> = db
+        .read()
+        .fetch_optional(
+            "SELECT p.id FROM projects p WHERE p.status = 'executing' ORDER BY CASE WHEN p.number LIKE 'XM-S-%' THEN 0 ELSE 1 END, p.id LIMIT 1",
+            vec![],
+        )
+        .await?;
+    if let Some((gantt,)) = gantt {
+        rows.push(time("projects: gantt, tasks + dependencies", runs, move || async move {
+            let (t, d) = tokio::try_join!(
+                app::projects::monitoring::store::gantt_tasks(db, gantt),
+                app::projects::monitoring::store::gantt_deps(db, gantt)
+            )?;
+            anyhow::ensure!(!t.is_empty() || d.is_empty(), "no tasks");
+            Ok(())
+        }).await?);
+        rows.push(time("projects: recompute one project (write)", runs, move || async move {
+            let mut tx = db.begin().await?;
+            app::projects::monitoring::store::recompute(&mut tx, gantt, chrono::Utc::now()).await?;
+            tx.commit().await?;
+            Ok(())
+        }).await?);
+    }
+    let pmo = Client::sign_in(db, config, "wu.hao").await?;
+    let pmo = &pmo;
+    rows.push(time("page: /projects/dashboard (executive)", runs, move || async move { exec.page("/projects/dashboard").await }).await?);
+    rows.push(time("page: /projects/dashboard (PMO manager)", runs, move || async move { pmo.page("/projects/dashboard").await }).await?);
+    if let Some((gantt,)) = gantt {
+        let path = &format!("/projects/{gantt}/gantt");
+        let mon = &format!("/projects/{gantt}/monitoring");
+        rows.push(time("page: /projects/:id/gantt (executive)", runs, move || async move { exec.page(path).await }).await?);
+        rows.push(time("page: /projects/:id/monitoring (PMO manager)", runs, move || async move { pmo.page(mon).await }).await?);
+    }
     rows.push(time("compliance: all rules (admin)", runs.min(10), move || async move {
         app::compliance::rules::evaluate_all(db, admin, chrono::Utc::now()).await?;
         Ok(())

@@ -222,7 +222,8 @@ async fn request_info(State(shared): State<Shared>, mut req: Request, next: Next
     res
 }
 
-/// Recurring upkeep while serving: expired sessions, this year's conduct tasks.
+/// Recurring upkeep while serving: expired sessions, this year's conduct tasks,
+/// the projects' daily figures and the PMO's due evaluations.
 pub fn spawn_jobs(db: Db) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -233,6 +234,11 @@ pub fn spawn_jobs(db: Db) {
             }
             if let Err(e) = app::conduct::store::ensure_tasks(&db, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "conduct tasks");
+            }
+            // 2.4.3: the projects' figures for the new day (PV moves with the date)
+            // and the PMO's due evaluations.
+            if let Err(e) = app::projects::monitoring::store::hourly(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "project monitoring");
             }
             // Keep SQLite's query planner statistics current as tables grow (the
             // first tick runs at start-up). PostgreSQL's autovacuum does this itself.

@@ -28,7 +28,8 @@ enum Command {
         demo: bool,
         /// For benchmarks: generate N employees, N customers (with visits) and
         /// 10 x N opportunities, plus signed contracts with reviews, copies and
-        /// receivables for one in twenty of the won deals.
+        /// receivables for one in twenty of the won deals; and N / 20 projects
+        /// in every phase with 40 tasks each.
         #[arg(long)]
         scale: Option<u64>,
         /// With --scale: generate this many employees instead of N.
@@ -148,6 +149,27 @@ async fn main() -> anyhow::Result<()> {
                     "Added {} customers, {} visits, {} opportunities, {} signed contracts, {} receivables.",
                     counts.customers, counts.visits, counts.opportunities, counts.contracts, counts.receivables
                 );
+                // Projects: one per twenty (N = 100,000 gives 5,000 projects, 200,000 tasks).
+                let projects = customers / 20;
+                if projects > 0 {
+                    let bar = indicatif::ProgressBar::new(projects);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    let counts = app::projects::monitoring::scale::scale(&db, projects, &|stage, done, total| {
+                        bar.set_message(stage.to_string());
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    })
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    bar.finish();
+                    println!(
+                        "Added {} projects with {} tasks ({} milestones), {} team members, {} costs, {} delay records, {} failed checks.",
+                        counts.projects, counts.tasks, counts.milestones, counts.members, counts.costs, counts.delays, counts.checks
+                    );
+                }
             }
         }
         Command::Backup { file } => {

@@ -7,7 +7,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// Known record types and actions, for labels and the filter.
-pub const ENTITIES: &[&str] = &["user", "department", "position", "session", "conduct", "inbox_item"];
+pub const ENTITIES: &[&str] = &[
+    "user", "department", "position", "session", "conduct", "inbox_item", "project", "project_member", "project_meeting",
+    "project_task", "project_budget_line", "project_quality_criterion", "project_risk", "project_delay", "project_issue",
+    "project_quality_check", "project_cost", "project_evaluation", "project_acceptance", "project_file",
+    "project_acceptance_report", "project_retrospective",
+];
 pub const ACTIONS: &[&str] = &[
     "create", "update", "delete", "deactivate", "reactivate", "sign_in", "sign_in_failed", "sign_out",
     "change_password", "acknowledge", "export", "done",

@@ -20,6 +20,11 @@ pub struct Rule {
 
 pub const RULES: &[Rule] = &[Rule { clause: "3.1-a", title: K::Rule31aTitle, eval: |db, v, now| Box::pin(conduct_acknowledged(db, v, now)) }];
 
+/// Clauses checked live although the regulation's table does not mark them
+/// **rule**: issue 4 asks for 2.4.2-b ("every slipped baseline has a delay
+/// record"), which follows from the clause's own text.
+pub const CHECKED_BEYOND_MARKS: &[&str] = &["2.4.2-b"];
+
 /// How many offending records a rule lists (the count is always exact).
 pub const LIST_LIMIT: i64 = 200;
 
@@ -81,7 +86,7 @@ mod tests {
     fn every_rule_cites_a_rule_clause() {
         for r in super::all() {
             let c = crate::regulation::model::find(r.clause).unwrap_or_else(|| panic!("no clause {}", r.clause));
-            assert!(c.has_rule, "{} is not marked **rule** in the regulation", r.clause);
+            assert!(c.has_rule || super::CHECKED_BEYOND_MARKS.contains(&r.clause), "{} is not marked **rule** in the regulation", r.clause);
         }
     }
 }

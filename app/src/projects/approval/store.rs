@@ -17,29 +17,28 @@ pub const STEP_SOURCE: &str = "project_approval";
 
 // ----- readiness (2.4.1-a, 2.4.1-b, 2.4.1-d) -----
 
-/// Counts of what the plan has: kickoff, tasks, tasks whose assignee is not an
-/// active member of the team (or its manager), budget lines, criteria.
-const READINESS: &str = "SELECT \
-    (SELECT COUNT(*) FROM project_meetings m WHERE m.project_id = $1 AND m.kind = 'kickoff'), \
-    (SELECT COUNT(*) FROM project_tasks t WHERE t.project_id = $1 AND t.kind IN ('task', 'milestone')), \
-    (SELECT COUNT(*) FROM project_tasks t JOIN users u ON u.id = t.assignee_id JOIN projects p ON p.id = t.project_id \
-      WHERE t.project_id = $1 AND NOT (u.active = $2 AND (t.assignee_id = p.manager_id OR EXISTS \
-      (SELECT 1 FROM project_members pm WHERE pm.project_id = t.project_id AND pm.user_id = t.assignee_id)))), \
-    (SELECT COUNT(*) FROM project_budget_lines b WHERE b.project_id = $1), \
-    (SELECT COUNT(*) FROM project_quality_criteria q WHERE q.project_id = $1)";
-
-fn readiness_of(r: (i64, i64, i64, i64, i64), reviewers: usize) -> Readiness {
-    Readiness { kickoffs: r.0, tasks: r.1, unassigned: r.2, budget_lines: r.3, criteria: r.4, reviewers: reviewers as i64 }
+/// What the plan has (kickoff, tasks, tasks whose assignee is not an active
+/// member of the team or its manager, budget lines, criteria) — the same facts
+/// the overview's checklist shows (`initiation::store::plan_facts`).
+fn readiness_of(f: crate::projects::initiation::model::PlanFacts, reviewers: usize) -> Readiness {
+    Readiness {
+        kickoffs: f.kickoff_held as i64,
+        tasks: f.tasks as i64,
+        unassigned: f.unassigned as i64,
+        budget_lines: f.budget_lines as i64,
+        criteria: f.criteria as i64,
+        reviewers: reviewers as i64,
+    }
 }
 
 pub async fn readiness_tx(tx: &mut Tx, project_id: i64) -> DbResult<Readiness> {
-    let r = tx.fetch_one(READINESS, args![project_id, true]).await?;
+    let r = crate::projects::initiation::store::plan_facts_tx(tx, project_id).await?;
     let reviewers = crate::settings::store::department_ids_tx(tx, crate::settings::PLAN_REVIEW_DEPARTMENTS).await?.len();
     Ok(readiness_of(r, reviewers))
 }
 
 pub async fn readiness(db: &Db, project_id: i64) -> DbResult<Readiness> {
-    let r = db.read().fetch_one(READINESS, args![project_id, true]).await?;
+    let r = crate::projects::initiation::store::plan_facts(db, project_id).await?;
     let codes = crate::settings::store::get(db, crate::settings::PLAN_REVIEW_DEPARTMENTS).await?;
     let mut a: Vec<Arg> = vec![Arg::Bool(true)];
     let marks: Vec<String> = codes

@@ -466,14 +466,16 @@ pub async fn save_kickoff(
 
 // ===== plan readiness =====
 
-/// The numbers plan readiness is judged on (see `model::plan_gaps`).
+/// The numbers plan readiness is judged on (see `model::plan_gaps`); a task
+/// counts as unassigned when its assignee is neither an active team member nor
+/// the manager (2.4.1-d). Part approval checks the same facts on submission.
 pub async fn plan_facts_tx(tx: &mut Tx, project_id: i64) -> DbResult<PlanFacts> {
-    let r: (i64, i64, i64, i64, i64) = tx.fetch_one(&facts_sql(), args![project_id, "kickoff"]).await?;
+    let r: (i64, i64, i64, i64, i64) = tx.fetch_one(&facts_sql(), args![project_id, "kickoff", true]).await?;
     Ok(facts(r))
 }
 
 pub async fn plan_facts(db: &Db, project_id: i64) -> DbResult<PlanFacts> {
-    let r: (i64, i64, i64, i64, i64) = db.read().fetch_one(&facts_sql(), args![project_id, "kickoff"]).await?;
+    let r: (i64, i64, i64, i64, i64) = db.read().fetch_one(&facts_sql(), args![project_id, "kickoff", true]).await?;
     Ok(facts(r))
 }
 
@@ -482,8 +484,9 @@ fn facts_sql() -> String {
         "SELECT \
          (SELECT COUNT(*) FROM project_meetings WHERE project_id = p.id AND kind = $2), \
          (SELECT COUNT(*) FROM project_tasks t WHERE t.project_id = p.id AND t.kind IN {k}), \
-         (SELECT COUNT(*) FROM project_tasks t WHERE t.project_id = p.id AND t.kind IN {k} AND t.assignee_id <> p.manager_id \
-          AND NOT EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = t.assignee_id)), \
+         (SELECT COUNT(*) FROM project_tasks t JOIN users u ON u.id = t.assignee_id WHERE t.project_id = p.id AND t.kind IN {k} \
+          AND NOT (u.active = $3 AND (t.assignee_id = p.manager_id \
+          OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = t.assignee_id)))), \
          (SELECT COUNT(*) FROM project_budget_lines b WHERE b.project_id = p.id), \
          (SELECT COUNT(*) FROM project_quality_criteria q WHERE q.project_id = p.id) \
          FROM projects p WHERE p.id = $1",

@@ -158,4 +158,7 @@ test("production returns P6, the PM applies again with three attachments, produc
   await expect(xu.locator("h1")).toHaveText("Project acceptance report");
   await expect(xu.getByTestId("report-conclusion")).toContainText("the project is accepted");
   await expect(xu.getByTestId("report-project")).toContainText("质量追溯平台");
+  // Back to Chinese: the language is the person's setting, and later journeys are his too.
+  await Promise.all([xu.waitForResponse(/account\/language/), xu.getByTestId("lang-switch").click()]);
+  await expect(xu.locator("h1")).toHaveText("项目验收报告");
 });

@@ -105,6 +105,7 @@ test("from idea to acceptance report: create, kickoff, plan, review, approve, pr
   await expect(xu.getByTestId("budget-total")).toHaveText("¥100,000.00");
   const criterion = await openForm(xu, "add-criterion", "criterion-form-new");
   await criterion.locator("input[name='input[criterion]']").fill("报销周期 ≤ 3 天");
+  await criterion.locator("input[name='input[method]']").fill("上线后一个月抽样统计");
   await criterion.locator("button[type=submit]").click();
   await expect(xu.getByTestId("quality")).toContainText("报销周期 ≤ 3 天");
 
@@ -164,12 +165,11 @@ test("from idea to acceptance report: create, kickoff, plan, review, approve, pr
   // project manager and the leader, with the delay report.
   await expect(xu.getByTestId("project-health")).toContainText("黄");
   await open(xu, "/");
-  await expect(xu.getByTestId("inbox-open").locator("a", { hasText: NAME }).filter({ hasText: "预警" })).toContainText("变为黄色");
+  await expect(xu.getByTestId("inbox-open").locator("a", { hasText: NAME }).filter({ hasText: "变为黄色" })).toContainText("未关闭延误 1");
   await open(zhao, "/");
   const inbox = zhao.getByTestId("inbox-open");
-  await expect(inbox.locator("a", { hasText: NAME }).filter({ hasText: "预警" })).toBeVisible();
-  await expect(inbox.locator("a", { hasText: NAME }).filter({ hasText: "延误" })).toContainText(day(27));
-  await inbox.locator("a", { hasText: NAME }).filter({ hasText: "预警" }).click();
+  await expect(inbox.locator("a", { hasText: NAME }).filter({ hasText: "新的预测完成日期" })).toContainText(day(27));
+  await inbox.locator("a", { hasText: NAME }).filter({ hasText: "变为黄色" }).click();
   await expect(zhao).toHaveURL(/\/projects\/\d+\/monitoring$/);
   await expect(zhao.getByTestId("mon-health")).toContainText("黄");
 

@@ -564,3 +564,79 @@ both!(gantt_shows_the_tasks_to_those_who_may_see_them, |app| {
     assert!(body.contains("<svg") && body.contains("g-milestone") && body.contains("g-dep") && body.contains("gantt-table"), "gantt page");
     assert!(body.contains("任务 2") && body.contains(&day(12).to_string()));
 });
+
+fn run_server(db_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("RUST_LOG", "warn,sqlx=error")
+        .output()
+        .expect("run server binary")
+}
+
+/// `seed --scale N` adds N / 20 projects in every phase with 40 tasks each and
+/// their figures, on both backends.
+async fn scale_seed_on(url: &str) {
+    let o = run_server(url, &["seed", "--demo", "--scale", "400", "--employees", "40"]);
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("Added 20 projects with 800 tasks (80 milestones)"), "{out}");
+    let db = Db::connect(url, 2).await.expect("open");
+    let phases: Vec<(String, i64)> = db
+        .read()
+        .fetch_all("SELECT status, COUNT(*) FROM projects WHERE number LIKE 'XM-S-%' GROUP BY status ORDER BY status", vec![])
+        .await
+        .expect("phases");
+    assert_eq!(phases.len(), 6, "every phase: {phases:?}");
+    // Measured projects carry today's figures; the others none.
+    let (measured, fresh, baselined): (i64, i64, i64) = db
+        .read()
+        .fetch_one(
+            "SELECT COUNT(*), SUM(CASE WHEN metrics_date = $1 AND bac_minor > 0 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN baseline_version = 1 THEN 1 ELSE 0 END) FROM projects WHERE number LIKE 'XM-S-%' AND status IN ('executing', 'acceptance')",
+            args![today()],
+        )
+        .await
+        .expect("figures");
+    assert!(measured > 0 && fresh == measured && baselined == measured, "{measured} {fresh} {baselined}");
+    let idle: i64 = db
+        .read()
+        .scalar("SELECT COUNT(*) FROM projects WHERE number LIKE 'XM-S-%' AND status NOT IN ('executing', 'acceptance') AND metrics_date IS NOT NULL", vec![])
+        .await
+        .expect("idle");
+    assert_eq!(idle, 0);
+    // Generated history warns nobody.
+    let warned: i64 = db
+        .read()
+        .scalar(
+            "SELECT COUNT(*) FROM inbox_items i JOIN projects p ON p.id = i.source_id WHERE i.source_entity = 'project_health' AND p.number LIKE 'XM-S-%'",
+            vec![],
+        )
+        .await
+        .expect("warnings");
+    assert_eq!(warned, 0);
+    db.close().await;
+}
+
+#[tokio::test]
+async fn scale_seed_adds_projects_in_every_phase_sqlite() {
+    let dir = std::env::temp_dir().join(format!("charter-mon-scale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    scale_seed_on(&format!("sqlite://{}/scale.db", dir.display())).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn scale_seed_adds_projects_in_every_phase_postgres() {
+    let base = std::env::var("CHARTER_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let Ok(admin) = sqlx::PgPool::connect(&format!("{base}/postgres")).await else {
+        eprintln!("SKIPPED on PostgreSQL: no server reachable at {base}");
+        return;
+    };
+    let name = format!("charter_mon_scale_{}", std::process::id());
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&admin).await.expect("drop");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create");
+    scale_seed_on(&format!("{base}/{name}")).await;
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+}

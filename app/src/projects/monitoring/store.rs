@@ -136,9 +136,13 @@ async fn snapshots(tx: &mut Tx, ids: &[i64], today: NaiveDate, t: &Thresholds) -
         return Ok(vec![]);
     }
     let (list, a) = in_list(ids, 1);
+    // On PostgreSQL the rows are locked first, so that two transactions
+    // recomputing the same project (a change and the daily refresh) see each
+    // other's health and warn once; SQLite's write transactions are serial.
+    let lock = if tx.backend() == Backend::Postgres { " FOR UPDATE" } else { "" };
     let projects: Vec<ProjectFacts> = tx
         .fetch_all(
-            &format!("SELECT id, number, name, status, health, manager_id, sponsor_id FROM projects WHERE id IN ({list}) ORDER BY id"),
+            &format!("SELECT id, number, name, status, health, manager_id, sponsor_id FROM projects WHERE id IN ({list}) ORDER BY id{lock}"),
             a,
         )
         .await?;

@@ -833,7 +833,9 @@ async fn budget(db: &Db, r: &Reach<'_>) -> DbResult<Vec<BudgetRow>> {
 }
 
 /// 2.4.2-d: the allocation of each department's people on open projects
-/// against the department's headcount.
+/// against the department's headcount: summed per person over the open
+/// projects' members (one covering index range per project), then per
+/// department over those people.
 async fn load(db: &Db, r: &Reach<'_>) -> DbResult<Vec<LoadRow>> {
     let mut a = vec![];
     let c = r.conds(&mut a);
@@ -841,8 +843,9 @@ async fn load(db: &Db, r: &Reach<'_>) -> DbResult<Vec<LoadRow>> {
         .read()
         .fetch_all(
             &format!(
-                "SELECT u.department_id, CAST(SUM(m.allocation_pct) AS BIGINT), COUNT(DISTINCT m.user_id) FROM project_members m \
-                 JOIN projects p ON p.id = m.project_id JOIN users u ON u.id = m.user_id WHERE p.status IN {OPEN}{c} GROUP BY u.department_id"
+                "SELECT u.department_id, CAST(SUM(x.allocated) AS BIGINT), COUNT(*) FROM (SELECT m.user_id, SUM(m.allocation_pct) AS allocated \
+                 FROM project_members m WHERE m.project_id IN (SELECT p.id FROM projects p WHERE p.status IN {OPEN}{c}) GROUP BY m.user_id) x \
+                 JOIN users u ON u.id = x.user_id GROUP BY u.department_id"
             ),
             a,
         )

@@ -90,7 +90,13 @@ struct Shared {
 /// static files, wrapped in the session and security layers.
 pub fn router(db: Db, config: &Config) -> Router {
     let options = config.leptos_options();
-    let routes = generate_route_list(app::App);
+    // Generated once per process. Generating runs the app with resource loading
+    // suppressed through a process-global flag (leptos_server's
+    // `SuppressResourceLoad`): a resource first polled by another request's
+    // render meanwhile would never resolve and that response would hang
+    // (leptos-rs/leptos#4773). Tests build many routers in one process.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(app::App)).clone();
     let shared = Shared { db: db.clone(), trust_proxy: config.trust_proxy };
     let sessions = SessionManagerLayer::new(sessions::SessionBackend::new(&db))
         .with_name("charter_session")
@@ -239,6 +245,14 @@ pub fn spawn_jobs(db: Db) {
             // and the PMO's due evaluations.
             if let Err(e) = app::projects::monitoring::store::hourly(&db, chrono::Utc::now()).await {
                 tracing::warn!(error = %e, "project monitoring");
+            }
+            // 5.3-a: key risk indicators on the live data (breaches escalate, 5.3-d),
+            // then this month's risk level statistics (the dashboard's trend).
+            if let Err(e) = app::risk::monitoring::store::hourly(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "risk indicators");
+            }
+            if let Err(e) = app::risk::dashboard::store::hourly(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "risk statistics");
             }
             // Keep SQLite's query planner statistics current as tables grow (the
             // first tick runs at start-up). PostgreSQL's autovacuum does this itself.

@@ -1,5 +1,5 @@
 //! Storage, server-function and security tests, each run on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::core::audit::Verification;
 use common::{PASSWORD, TestApp};
 

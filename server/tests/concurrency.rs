@@ -1,5 +1,5 @@
 //! 20 concurrent writers: no "database is locked" on SQLite, one intact audit chain on both.
-mod common;
+use crate::common;
 use app::core::audit::{Actor, Verification};
 use app::core::db::Db;
 

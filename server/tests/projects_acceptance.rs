@@ -2,7 +2,7 @@
 //! application's conditions, the review by the requesting department, return
 //! and a second round, the report on passing, rule 2.4.4-c and the lessons
 //! search. Each test on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::args;
 use app::core::perm::{Role, Viewer};
 use app::core::time::company_today;

@@ -1,7 +1,7 @@
 //! Projects: plan review and approval (2.4.1-c), baselines and change requests
 //! (2.4.3-c), rule 2.4.1-c. Fixture projects are made with direct SQL (the plan
 //! editor is another part's). Each test runs on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::args;
 use app::core::perm::{Role, Viewer};
 use app::projects::model::ProjectStatus;

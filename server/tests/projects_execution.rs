@@ -3,7 +3,7 @@
 //! rules 2.4.2-a and 2.4.2-b. Storage and server functions, each test on
 //! SQLite and PostgreSQL. Fixtures are direct SQL (an executing project with
 //! baseline v1), since the initiation and approval parts land in parallel.
-mod common;
+use crate::common;
 use app::args;
 use app::core::perm::{Role, Viewer};
 use app::core::time::company_today;

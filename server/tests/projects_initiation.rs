@@ -2,7 +2,7 @@
 //! and see it, team, kickoff and the four-part plan, the editing rules by
 //! status and optimistic locking — storage and server functions, each test on
 //! SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::args;
 use app::core::time::company_today;
 use chrono::{Duration, NaiveDate, Utc};

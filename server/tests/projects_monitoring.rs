@@ -3,7 +3,7 @@
 //! dashboard and the Gantt view — each test on SQLite and PostgreSQL.
 //! Fixtures are direct SQL (projects belong to other parts) in a department of
 //! their own, so the figures are exact whatever the demo company holds.
-mod common;
+use crate::common;
 use app::args;
 use app::core::db::Db;
 use app::core::perm::{Role, Viewer};

@@ -1,7 +1,7 @@
 //! Contracts (2.2.3): drafting, required terms, parallel review, signing
 //! authority, signing, distribution, receivables, amendments and the rules.
 //! Each test runs on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::args;
 use app::core::perm::{Role, Viewer};
 use common::{PASSWORD, TestApp};

@@ -1,5 +1,5 @@
 //! Customers, contacts and visits (2.2.1), each test on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use common::{PASSWORD, TestApp};
 
 /// The customer form as the browser posts it (create: empty id and version).
@@ -426,9 +426,9 @@ async fn list_stays_fast_with_100k_customers_postgres() {
     app.finish().await;
 }
 
-/// The list pages through exactly what each role may see: every visible
-/// customer once, in name order, with the right total (managers: department,
-/// own and shared; staff: own and shared), on both backends.
+// The list pages through exactly what each role may see: every visible
+// customer once, in name order, with the right total (managers: department,
+// own and shared; staff: own and shared), on both backends.
 both!(list_pages_cover_each_roles_reach_exactly, |app| {
     let db = &app.db;
     // A customer of another department owned by no one in sales, shared with wang.fang.

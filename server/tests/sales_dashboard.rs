@@ -1,5 +1,5 @@
 //! Business settings and the pipeline dashboard, on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::args;
 use common::{PASSWORD, TestApp};
 

@@ -1,6 +1,6 @@
 //! Orders (2.2.4), receivables, payments and ageing: storage and server
 //! functions, each test on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::args;
 use app::core::perm::{Role, Viewer};
 use app::core::time::company_today;

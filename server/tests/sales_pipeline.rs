@@ -1,6 +1,6 @@
 //! Pipeline (2.2.2): stage moves, lost reasons, discount approval, sending,
 //! visibility, stale versions and the board's sums — on SQLite and PostgreSQL.
-mod common;
+use crate::common;
 use app::core::perm::{Role, Viewer};
 use app::sales::pipeline::model::{BoardFilter, weighted};
 use common::{PASSWORD, TestApp};

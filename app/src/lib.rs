@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod org;
 pub mod projects;
 pub mod regulation;
+pub mod risk;
 #[cfg(feature = "ssr")]
 pub mod seed;
 pub mod settings;
@@ -184,6 +185,25 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id/gantt") view=projects::monitoring::pages::ProjectGanttPage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:id/acceptance") view=projects::acceptance::pages::ProjectAcceptancePage ssr=SsrMode::Async/>
                     <Route path=path!("/projects/:id/report") view=projects::acceptance::pages::AcceptanceReportPage ssr=SsrMode::Async/>
+                    // Risk (5.1 to 5.3): static paths before /risks/:id
+                    <Route path=path!("/risks") view=risk::register::pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/new") view=risk::register::pages::RiskFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/rounds") view=risk::register::pages::RoundsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/rounds/:id") view=risk::register::pages::RoundPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/measures") view=risk::response::pages::MeasuresPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/dashboard") view=risk::dashboard::pages::RiskDashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/indicators") view=risk::monitoring::pages::IndicatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/indicators/:id") view=risk::monitoring::pages::IndicatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/reports") view=risk::monitoring::pages::ReportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/reports/department/:id") view=risk::monitoring::pages::DepartmentReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/reports/warning/:id") view=risk::monitoring::pages::WarningReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/credit") view=risk::credit::pages::CreditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/credit/new") view=risk::credit::pages::CreditFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/credit/:id") view=risk::credit::pages::CreditEvaluationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/ageing") view=risk::credit::pages::AgeingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/:id") view=risk::register::pages::RiskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/risks/:id/edit") view=risk::register::pages::RiskFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/risk-categories") view=risk::register::pages::CategoriesPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -220,6 +240,9 @@ const NAV: &[NavEntry] = &[
     NavEntry { href: "/projects/dashboard", label: K::NavProjectDashboard, min_role: Some(Role::Manager) },
     NavEntry { href: "/projects/allocation", label: K::NavAllocation, min_role: Some(Role::Manager) },
     NavEntry { href: "/projects/lessons", label: K::NavLessons, min_role: None },
+    NavEntry { href: "/risks", label: K::NavRisks, min_role: None },
+    NavEntry { href: "/risks/dashboard", label: K::NavRiskDashboard, min_role: Some(Role::Manager) },
+    NavEntry { href: "/risks/credit", label: K::NavCredit, min_role: None },
     NavEntry { href: "/compliance", label: K::NavCompliance, min_role: None },
     NavEntry { href: "/regulation", label: K::NavRegulation, min_role: None },
     NavEntry { href: "/conduct", label: K::NavConduct, min_role: None },
@@ -230,6 +253,7 @@ const NAV: &[NavEntry] = &[
     NavEntry { href: "/admin/settings", label: K::NavSettings, min_role: Some(Role::Admin) },
     NavEntry { href: "/admin/stages", label: K::NavStages, min_role: Some(Role::Admin) },
     NavEntry { href: "/admin/signing", label: K::NavSigning, min_role: Some(Role::Admin) },
+    NavEntry { href: "/admin/risk-categories", label: K::NavRiskCategories, min_role: Some(Role::Admin) },
 ];
 
 #[component]

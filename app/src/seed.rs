@@ -188,6 +188,8 @@ pub async fn demo(db: &Db) -> Result<bool, AppError> {
     crate::projects::execution::seed::demo(db).await?;
     crate::projects::acceptance::seed::demo(db).await?;
     crate::projects::monitoring::seed::demo(db).await?;
+    // Risk: register, responses, credit, indicators and reports, statistics.
+    crate::risk::demo::demo(db).await?;
     Ok(true)
 }
 

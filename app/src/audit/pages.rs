@@ -11,7 +11,9 @@ pub const ENTITIES: &[&str] = &[
     "user", "department", "position", "session", "conduct", "inbox_item", "project", "project_member", "project_meeting",
     "project_task", "project_budget_line", "project_quality_criterion", "project_risk", "project_delay", "project_issue",
     "project_quality_check", "project_cost", "project_evaluation", "project_acceptance", "project_file",
-    "project_acceptance_report", "project_retrospective",
+    "project_acceptance_report", "project_retrospective", "risk", "risk_assessment", "risk_category", "risk_round",
+    "risk_round_department", "risk_measure", "risk_review", "risk_escalation", "risk_indicator", "risk_department_report",
+    "risk_warning_report", "credit_evaluation",
 ];
 pub const ACTIONS: &[&str] = &[
     "create", "update", "delete", "deactivate", "reactivate", "sign_in", "sign_in_failed", "sign_out",

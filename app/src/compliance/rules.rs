@@ -65,6 +65,8 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         crate::projects::approval::rules::RULES,
         crate::projects::execution::rules::RULES,
         crate::projects::acceptance::rules::RULES,
+        crate::risk::register::rules::RULES,
+        crate::risk::response::rules::RULES,
     ]
     .into_iter()
     .flatten()

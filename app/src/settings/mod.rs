@@ -47,6 +47,16 @@ pub const CPI_RED_PCT: &str = "projects.cpi_red_pct";
 pub const MILESTONE_RED_DAYS: &str = "projects.milestone_red_days";
 pub const UPLOAD_MAX_MB: &str = "projects.upload_max_mb";
 
+pub const RISK_BAND_MEDIUM: &str = "risk.band_medium";
+pub const RISK_BAND_HIGH: &str = "risk.band_high";
+pub const RISK_BAND_CRITICAL: &str = "risk.band_critical";
+pub const CREDIT_APPROVER_DEPARTMENTS: &str = "risk.credit_approver_departments";
+pub const PROVISION_CURRENT_PCT: &str = "risk.provision_current_pct";
+pub const PROVISION_1_30_PCT: &str = "risk.provision_1_30_pct";
+pub const PROVISION_31_60_PCT: &str = "risk.provision_31_60_pct";
+pub const PROVISION_61_90_PCT: &str = "risk.provision_61_90_pct";
+pub const PROVISION_OVER_90_PCT: &str = "risk.provision_over_90_pct";
+
 pub const DEFS: &[Def] = &[
     Def { key: VISIT_DAYS, label: K::SettingVisitDays, help: K::SettingVisitDaysHelp, clause: "2.2.1-b", kind: Kind::Int { min: 1, max: 3650 }, default: "90" },
     Def { key: DISCOUNT_LIMIT_PCT, label: K::SettingDiscountLimit, help: K::SettingDiscountLimitHelp, clause: "2.2.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "10" },
@@ -64,6 +74,15 @@ pub const DEFS: &[Def] = &[
     Def { key: CPI_RED_PCT, label: K::SettingCpiRed, help: K::SettingCpiRedHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 100 }, default: "85" },
     Def { key: MILESTONE_RED_DAYS, label: K::SettingMilestoneRedDays, help: K::SettingMilestoneRedDaysHelp, clause: "2.4.3-d", kind: Kind::Int { min: 1, max: 365 }, default: "14" },
     Def { key: UPLOAD_MAX_MB, label: K::SettingUploadMaxMb, help: K::SettingUploadMaxMbHelp, clause: "2.4.4-a", kind: Kind::Int { min: 1, max: 50 }, default: "10" },
+    Def { key: RISK_BAND_MEDIUM, label: K::SettingRiskBandMedium, help: K::SettingRiskBandMediumHelp, clause: "5.1-c", kind: Kind::Int { min: 2, max: 23 }, default: "5" },
+    Def { key: RISK_BAND_HIGH, label: K::SettingRiskBandHigh, help: K::SettingRiskBandHighHelp, clause: "5.1-c", kind: Kind::Int { min: 3, max: 24 }, default: "10" },
+    Def { key: RISK_BAND_CRITICAL, label: K::SettingRiskBandCritical, help: K::SettingRiskBandCriticalHelp, clause: "5.1-c", kind: Kind::Int { min: 4, max: 25 }, default: "20" },
+    Def { key: CREDIT_APPROVER_DEPARTMENTS, label: K::SettingCreditApprovers, help: K::SettingCreditApproversHelp, clause: "5.2-c", kind: Kind::Departments, default: "risk,finance" },
+    Def { key: PROVISION_CURRENT_PCT, label: K::SettingProvisionCurrent, help: K::SettingProvisionHelp, clause: "5.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "0" },
+    Def { key: PROVISION_1_30_PCT, label: K::SettingProvision130, help: K::SettingProvisionHelp, clause: "5.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "2" },
+    Def { key: PROVISION_31_60_PCT, label: K::SettingProvision3160, help: K::SettingProvisionHelp, clause: "5.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "10" },
+    Def { key: PROVISION_61_90_PCT, label: K::SettingProvision6190, help: K::SettingProvisionHelp, clause: "5.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "30" },
+    Def { key: PROVISION_OVER_90_PCT, label: K::SettingProvisionOver90, help: K::SettingProvisionHelp, clause: "5.2-c", kind: Kind::Int { min: 0, max: 100 }, default: "60" },
 ];
 
 pub fn def(key: &str) -> Option<&'static Def> {
@@ -122,7 +141,7 @@ mod tests {
         assert_eq!(normalise(rev, "finance,marketingx", &depts), Err(K::ValInvalid));
         assert_eq!(normalise(rev, " ", &depts), Err(K::ValRequired));
         for d in DEFS {
-            assert!(normalise(d, d.default, &["finance", "legal", "production", "logistics", "pmo"].map(String::from)).is_ok(), "{}", d.key);
+            assert!(normalise(d, d.default, &["finance", "legal", "production", "logistics", "pmo", "risk"].map(String::from)).is_ok(), "{}", d.key);
         }
     }
 }

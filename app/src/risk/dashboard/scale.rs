@@ -1,0 +1,1 @@
+//! `seed --scale`: generated risks with history (for benchmarks).

@@ -978,6 +978,8 @@ pub struct Risk {
     pub owner_id: i64,
     pub owner_name: String,
     pub status: String,
+    /// The risk register entry it is registered as (5.1, 2.4.3-d).
+    pub risk_id: Option<i64>,
     pub version: i64,
 }
 

@@ -775,7 +775,7 @@ pub async fn delete_criterion(tx: &mut Tx, actor: &Actor, before: &Criterion, ve
 // ===== risks =====
 
 const RISK: &str = "SELECT r.id, r.project_id, r.title, r.description, r.likelihood, r.impact, r.response, r.owner_id, \
-    u.display_name AS owner_name, r.status, r.version FROM project_risks r JOIN users u ON u.id = r.owner_id";
+    u.display_name AS owner_name, r.status, r.risk_id, r.version FROM project_risks r JOIN users u ON u.id = r.owner_id";
 
 /// Open risks first, the highest exposure first.
 pub async fn risks(db: &Db, project_id: i64) -> DbResult<Vec<Risk>> {

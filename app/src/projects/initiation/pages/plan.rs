@@ -603,6 +603,9 @@ fn Risks(v: PlanView, can_edit: bool, refresh: RwSignal<usize>) -> impl IntoView
     let project_id = v.project.id;
     let initiating = v.project.status() == ProjectStatus::Initiating;
     let members = v.members.clone();
+    // 5.1 / 2.4.3-d: each plan risk's entry in the risk register.
+    let links = Resource::new(move || refresh.get(), move |_| crate::risk::register::api::project_register_links(project_id));
+    let can_register = v.access.manage;
     view! {
         <section class="card" id="risks" data-testid="risks">
             <h2>{i18n.t(K::ProjectsInitRisks)}" "<span class="clause">"2.4.1-b"</span></h2>
@@ -620,10 +623,12 @@ fn Risks(v: PlanView, can_edit: bool, refresh: RwSignal<usize>) -> impl IntoView
                             <th>{i18n.t(K::ProjectsInitResponse)}</th>
                             <th>{i18n.t(K::ProjectsInitOwner)}</th>
                             <th>{i18n.t(K::FieldStatus)}</th>
+                            <th>{i18n.t(K::NavRisks)}</th>
                             {can_edit.then(|| view! { <th>{i18n.t(K::CommonActions)}</th> })}
                         </tr></thead>
                         <tbody>
                             {v.risks.iter().map(|r| {
+                                let prid = r.id;
                                 let (level, tone) = risk_level(r.likelihood, r.impact);
                                 let st = r.status();
                                 let edit = r.clone();
@@ -637,6 +642,14 @@ fn Risks(v: PlanView, can_edit: bool, refresh: RwSignal<usize>) -> impl IntoView
                                         <td class="pre">{r.response.clone()}</td>
                                         <td>{r.owner_name.clone()}</td>
                                         <td class="risk-status"><Badge tone=if st == RiskStatus::Open { Tone::Warn } else { Tone::Neutral } label=st.key()/></td>
+                                        <td class="risk-register">
+                                            <Transition fallback=|| ()>
+                                                {move || Suspend::new(async move {
+                                                    let l = links.await.unwrap_or_default();
+                                                    view! { <crate::risk::register::pages::ProjectRiskRegister project_risk_id=prid links=l can_register=can_register refresh=refresh/> }
+                                                })}
+                                            </Transition>
+                                        </td>
                                         {can_edit.then(|| view! {
                                             <td>
                                                 <details class="inline-form">

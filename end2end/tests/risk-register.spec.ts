@@ -7,7 +7,7 @@ const NAME = `注塑机液压系统泄漏（E2E ${Date.now() % 100000}）`;
 test("a department manager registers a risk and assesses it; the heat-map cell of the register shows it (5.1)", async ({ browser }) => {
   const zhu = await as(browser, "zhu.gang");
   await open(zhu, "/risks");
-  await expect(zhu.locator("h1")).toContainText("风险台账");
+  await expect(zhu.locator("h1")).toContainText("风险登记");
   await zhu.getByTestId("new-risk").click();
   await expect(zhu).toHaveURL(/\/risks\/new$/);
   await zhu.locator("body[data-hydrated]").waitFor();

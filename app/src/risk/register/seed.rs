@@ -25,6 +25,9 @@ enum When {
     ThisRound,
 }
 
+/// One past assessment: (when, residual?, likelihood, impact, rationale, probability %, loss in yuan).
+type Step = (When, bool, i64, i64, &'static str, Option<i64>, Option<i64>);
+
 struct Demo {
     name: &'static str,
     description: &'static str,
@@ -33,8 +36,7 @@ struct Demo {
     dept: &'static str,
     owner: &'static str,
     link: Link,
-    /// (when, residual?, likelihood, impact, rationale, probability %, loss in yuan)
-    history: &'static [(When, bool, i64, i64, &'static str, Option<i64>, Option<i64>)],
+    history: &'static [Step],
     status: &'static str,
     closed_reason: &'static str,
 }
@@ -409,6 +411,7 @@ async fn assessment(
     Ok(())
 }
 
+#[allow(clippy::type_complexity)]
 pub async fn demo(db: &Db) -> Result<(), AppError> {
     let n: i64 = db.read().scalar("SELECT COUNT(*) FROM risks", vec![]).await?;
     if n > 0 {

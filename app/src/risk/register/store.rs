@@ -51,6 +51,7 @@ pub async fn insert_category(tx: &mut Tx, actor: &Actor, d: &CategoryData, now: 
 }
 
 /// Renames (the code stays) or (de)activates; false on a version conflict.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_category(
     tx: &mut Tx,
     actor: &Actor,
@@ -466,6 +467,7 @@ fn due_at(due_on: NaiveDate) -> DateTime<Utc> {
     company_midnight(due_on) + Duration::days(1) - Duration::seconds(1)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn department_task(tx: &mut Tx, round: &RoundData, round_id: i64, rd_id: i64, dept: i64, title: K, extra: Vec<(String, String)>, by: Option<i64>, now: DateTime<Utc>) -> DbResult<()> {
     let mut params = vec![("round".to_string(), round.name.clone()), ("due".to_string(), round.due_on.to_string())];
     params.extend(extra);
@@ -624,6 +626,7 @@ pub async fn project_links(db: &Db, project_id: i64) -> DbResult<Vec<(i64, Regis
 /// project's requesting department, the plan risk's owner, linked to the
 /// project, its inherent assessment from the plan's likelihood and impact;
 /// the plan risk then points at it. None when it is linked already.
+#[allow(clippy::type_complexity)]
 pub async fn register_project_risk(tx: &mut Tx, actor: &Actor, by: i64, project_risk_id: i64, now: DateTime<Utc>) -> DbResult<Option<i64>> {
     let pr: Option<(i64, String, String, i64, i64, String, i64, Option<i64>, i64, String)> = tx
         .fetch_optional(

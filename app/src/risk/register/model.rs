@@ -97,10 +97,9 @@ pub fn validate_category(code: &str, name_zh: &str, name_en: &str) -> Result<Cat
     let code = code.trim().to_string();
     c.require("code", &code);
     c.max_len("code", &code, 40);
-    if !code.is_empty()
-        && !(code.chars().next().is_some_and(|x| x.is_ascii_lowercase())
-            && code.chars().all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || x == '_'))
-    {
+    let well_formed = code.chars().next().is_some_and(|x| x.is_ascii_lowercase())
+        && code.chars().all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || x == '_');
+    if !code.is_empty() && !well_formed {
         c.add("code", K::ValCode);
     }
     let (zh, en) = (name_zh.trim().to_string(), name_en.trim().to_string());

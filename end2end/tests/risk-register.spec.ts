@@ -59,3 +59,30 @@ test("a department manager registers a risk and assesses it; the heat-map cell o
   await open(zhu, "/");
   await expect(zhu.locator("body")).toContainText(NAME);
 });
+
+test("a project manager registers a plan risk in the register; the plan shows its number and level (2.4.1-b, 2.4.3-d)", async ({ browser }) => {
+  const xu = await as(browser, "xu.ming");
+  await open(xu, "/projects");
+  await xu.getByRole("link", { name: "ERP 系统升级" }).first().click();
+  await expect(xu).toHaveURL(/\/projects\/\d+$/);
+  await open(xu, xu.url() + "/plan");
+  const row = xu.getByTestId("risks").locator("tbody tr", { hasText: "历史数据质量差" });
+  await expect(row).toBeVisible();
+  const button = row.getByTestId("register-risk").first();
+  if (await button.count()) {
+    await button.click();
+  }
+  const link = row.getByTestId("register-link");
+  await expect(link).toContainText(/FX-\d{4}-\d{4}/);
+  // Its current level from the register (plan 4 × 3 = 12: high under the default bands).
+  await expect(link).toContainText("高");
+  // The risk office opens it: linked to the project, assessed once from the plan.
+  const number = (await link.locator("a").innerText()).trim();
+  const gao = await as(browser, "gao.jun");
+  await open(gao, "/risks?q=" + encodeURIComponent(number));
+  await gao.getByRole("link", { name: number }).click();
+  await expect(gao).toHaveURL(/\/risks\/\d+$/);
+  await expect(gao.getByTestId("risk-title")).toContainText("历史数据质量差");
+  await expect(gao.getByTestId("project-link")).toContainText("ERP 系统升级");
+  await expect(gao.getByTestId("history-row")).toHaveCount(1);
+});

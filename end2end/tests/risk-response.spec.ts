@@ -22,8 +22,11 @@ async function registerHighRisk(page: Page, name: string): Promise<string> {
   await assess.getByTestId("impact-4").check();
   await assess.locator("textarea").fill("行业景气度下降，已有两家客户减少采购。");
   await assess.getByTestId("assess-submit").click();
+  await expect(page.getByTestId("current")).toContainText("高");
+  const path = new URL(page.url()).pathname;
+  await open(page, path);
   await expect(page.getByTestId("current-level")).toContainText("高");
-  return new URL(page.url()).pathname;
+  return path;
 }
 
 test("a manager accepts a high risk, zhao.min approves it from My work, rule 5.2-a is satisfied", async ({ browser }) => {

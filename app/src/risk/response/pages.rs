@@ -48,8 +48,10 @@ fn effectiveness_tone(e: Effectiveness) -> Tone {
 }
 
 /// The response section of a risk's page (strategy, acceptance, measures, reviews).
+/// `on_change` runs after each successful change (the strategy and reviews
+/// change the risk's version and status: the page around may reload).
 #[component]
-pub fn ResponsePanel(risk_id: i64) -> impl IntoView {
+pub fn ResponsePanel(risk_id: i64, #[prop(optional)] on_change: Option<Callback<()>>) -> impl IntoView {
     let acts = Acts {
         strategy: ServerAction::new(),
         decide: ServerAction::new(),
@@ -61,6 +63,9 @@ pub fn ResponsePanel(risk_id: i64) -> impl IntoView {
     let bump = move |ok: bool| {
         if ok {
             version.update(|v| *v += 1);
+            if let Some(cb) = on_change {
+                cb.run(());
+            }
         }
     };
     Effect::new(move |_| bump(matches!(acts.strategy.value().get(), Some(Ok(_)))));

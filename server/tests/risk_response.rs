@@ -445,3 +445,82 @@ both!(rule_52e_and_monitoring, |app| {
     assert!(r.status.is_success(), "{} {}", r.status, r.body);
     assert_eq!(acceptance(&app, id).await.2, "monitoring");
 });
+
+both!(the_demo_tells_the_story, |app| {
+    // The register's demo is another part: risks at every level, as it writes them.
+    let mut ids = vec![];
+    for (n, (l, i)) in [(1, 2), (2, 3), (3, 4), (4, 5), (2, 2), (3, 3), (4, 4), (5, 5), (1, 3), (3, 2), (2, 5), (4, 3), (5, 4), (2, 4), (1, 1), (3, 5)]
+        .into_iter()
+        .enumerate()
+    {
+        ids.push(risk(&app, &format!("演示风险 {n}"), l, i).await);
+    }
+    app::risk::response::seed::demo(&app.db).await.expect("demo");
+    let zhao = app.user_id("zhao.min").await;
+    let approved: Vec<(Option<i64>, Option<i64>)> = app
+        .db
+        .read()
+        .fetch_all("SELECT current_score, acceptance_by FROM risks WHERE strategy = 'accept' AND acceptance_status = 'approved'", vec![])
+        .await
+        .expect("approved");
+    assert_eq!(approved.len(), 1);
+    assert_eq!(app::risk::model::Bands::default().level(approved[0].0.expect("score")), app::risk::model::Level::Medium);
+    assert_eq!(approved[0].1, Some(zhao));
+    let pending: Vec<(i64, Option<i64>)> = app
+        .db
+        .read()
+        .fetch_all("SELECT id, current_score FROM risks WHERE acceptance_status = 'pending'", vec![])
+        .await
+        .expect("pending");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(app::risk::model::Bands::default().level(pending[0].1.expect("score")), app::risk::model::Level::High);
+    let tasks = open_tasks(&app, "risk_acceptance", pending[0].0).await;
+    let sun = app.user_id("sun.wei").await;
+    assert!(tasks.iter().any(|t| t.0 == zhao) && tasks.iter().any(|t| t.0 == sun));
+    // Most have a strategy; some above low are left for rule 5.2-a.
+    let without: i64 = app.db.read().scalar("SELECT COUNT(*) FROM risks WHERE strategy IS NULL", vec![]).await.expect("n");
+    assert!(without > 0 && without < ids.len() as i64 / 3, "{without}");
+    let v = viewer(&app, "luo.yan").await;
+    let a = app::risk::response::rules::strategy_above_low(&app.db, &v, Utc::now()).await.expect("rule");
+    assert_eq!(a.count, without + 1, "the unanswered ones and the pending acceptance");
+    // Measures: done and reviewed with a lower residual, in progress, one past due unreviewed (5.2-e), links.
+    let by_status: Vec<(String, i64)> = app
+        .db
+        .read()
+        .fetch_all("SELECT status, COUNT(*) FROM risk_measures GROUP BY status ORDER BY status", vec![])
+        .await
+        .expect("measures");
+    for s in ["done", "in_progress", "planned"] {
+        assert!(by_status.iter().any(|(x, n)| x == s && *n > 0), "{s}: {by_status:?}");
+    }
+    let lowered: i64 = app
+        .db
+        .read()
+        .scalar("SELECT COUNT(*) FROM risk_reviews v JOIN risks r ON r.id = v.risk_id WHERE r.residual_score < r.inherent_score", vec![])
+        .await
+        .expect("reviews");
+    assert!(lowered > 0);
+    let e = app::risk::response::rules::measures_reviewed(&app.db, &v, Utc::now()).await.expect("rule");
+    assert!(e.count > 0);
+    let links: Vec<(String, String)> = app
+        .db
+        .read()
+        .fetch_all("SELECT link_kind, link_ref FROM risk_measures WHERE link_kind IS NOT NULL ORDER BY id", vec![])
+        .await
+        .expect("links");
+    assert!(links.iter().any(|(k, r)| k == "rule" && r == "3.1-a"), "{links:?}");
+    assert!(links.iter().any(|(k, _)| k == "project"), "{links:?}");
+    // Every open measure is its owner's task.
+    let open: i64 = app.db.read().scalar("SELECT COUNT(*) FROM risk_measures WHERE status IN ('planned', 'in_progress')", vec![]).await.expect("n");
+    let open_tasks_n: i64 = app
+        .db
+        .read()
+        .scalar("SELECT COUNT(*) FROM inbox_items WHERE source_entity = 'risk_measure' AND done_at IS NULL", vec![])
+        .await
+        .expect("n");
+    assert_eq!(open, open_tasks_n);
+    // Running it again changes nothing.
+    app::risk::response::seed::demo(&app.db).await.expect("again");
+    let n: i64 = app.db.read().scalar("SELECT COUNT(*) FROM risks WHERE acceptance_status = 'approved'", vec![]).await.expect("n");
+    assert_eq!(n, 1);
+});

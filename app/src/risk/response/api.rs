@@ -245,6 +245,9 @@ pub async fn add_risk_measure(
         if !access.edit {
             return Err(AppError::Forbidden);
         }
+        if h.status == "closed" {
+            return Err(AppError::field("action", K::RiskRespClosed));
+        }
         let owner = if owner_id.trim().is_empty() { h.owner_id.to_string() } else { owner_id };
         let m = check_measure(&db, &viewer, &action, &owner, &due_on, "planned", &link_kind, &link_ref).await?;
         let mut tx = db.begin().await?;

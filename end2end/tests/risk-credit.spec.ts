@@ -62,7 +62,7 @@ test("a credit evaluation is approved and a contract over the limit is flagged i
   await expect(gao).toHaveURL(/\/risks\/credit\/\d+$/);
   await gao.locator("body[data-hydrated]").waitFor();
   const evalUrl = new URL(gao.url()).pathname;
-  await expect(gao.getByTestId("eval-status")).toHaveText("草稿");
+  await expect(gao.getByTestId("eval-status").first()).toHaveText("草稿");
   // No history: the rated factors weigh 60 → 30, nothing overdue 15 → 45, B.
   await expect(gao.getByTestId("eval-score")).toHaveText("45");
   await expect(gao.getByTestId("rating").first()).toHaveText("B");

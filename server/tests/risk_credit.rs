@@ -241,7 +241,7 @@ both!(approval_by_an_approver_only_writes_the_limit, |app| {
         .await
         .expect("audit");
     assert_eq!(audits, 4, "create, submit, approve, customer");
-    // The tasks are done; deciding again is a conflict.
+    // The tasks are done; deciding again is refused.
     let open: i64 = app
         .db
         .read()
@@ -250,7 +250,8 @@ both!(approval_by_an_approver_only_writes_the_limit, |app| {
         .expect("open");
     assert_eq!(open, 0);
     let luo = app.sign_in("luo.yan", PASSWORD).await;
-    assert_eq!(decide(&app, &luo, id, "approve", "", "").await.status, 409);
+    let r = decide(&app, &luo, id, "approve", "", "").await;
+    assert_eq!((r.status.as_u16(), field_key(&r, "status")), (422, "credit.err_wrong_status".to_string()), "{}", r.body);
     // Saving the customer form keeps the evaluated limit.
     let v: i64 = app.db.read().scalar("SELECT version FROM customers WHERE id = $1", args![cid]).await.expect("v");
     let name: String = app.db.read().scalar("SELECT name FROM customers WHERE id = $1", args![cid]).await.expect("n");

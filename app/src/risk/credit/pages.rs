@@ -156,7 +156,7 @@ fn CreditOverviewView(o: CreditOverviewData, status: String) -> impl IntoView {
                 view! { <Empty label=K::CreditUnevaluatedEmpty/> }.into_any()
             } else {
                 view! {
-                    <ul class="plain">
+                    <ul class="credit-list">
                         {o.unevaluated.iter().map(|c| view! {
                             <li>
                                 <a href=format!("/sales/customers/{}", c.id)>{c.name.clone()}</a>
@@ -379,7 +379,7 @@ fn EvaluationDetail(
                 {status_badge(&e.status)}
             </h1>
         </div>
-        <div class="grid-2">
+        <div class="credit-grid">
             <section class="card">
                 <h2>{i18n.t(K::CreditResult)}</h2>
                 <dl class="kv">
@@ -670,7 +670,7 @@ pub fn AgeingPage() -> impl IntoView {
         <RiskTabs current=Section::Ageing/>
         <div class="page-head"><h1>{i18n.t(K::CreditAgeingTitle)}</h1></div>
         <p class="hint">{i18n.t(K::CreditAgeingIntro)}</p>
-        <nav class="tabs tabs-small" aria-label=move || i18n.get(K::CreditGroupBy)>
+        <nav class="tabs credit-group" aria-label=move || i18n.get(K::CreditGroupBy)>
             {GroupBy::ALL.into_iter().map(|g| view! {
                 <a href=href_with(AGEING_PATH, &[("by".into(), g.code().into())])
                     aria-current=move || (GroupBy::parse(&query().by) == g).then_some("page")>{i18n.t(g.key())}</a>
@@ -766,7 +766,7 @@ pub fn BreachList() -> impl IntoView {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                         Ok((rows, _)) if rows.is_empty() => view! { <Empty label=K::CreditBreachesEmpty/> }.into_any(),
                         Ok((rows, count)) => view! {
-                            <p class="count">{move || i18n.lang().tf(K::TableTotal, &[("n", count.to_string())])}</p>
+                            <p class="credit-tools">{move || i18n.lang().tf(K::TableTotal, &[("n", count.to_string())])}</p>
                             <div class="table-wrap">
                                 <table class="data">
                                     <thead><tr>

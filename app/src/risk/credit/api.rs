@@ -360,11 +360,12 @@ pub async fn credit_of_customer(customer_id: i64, contract_id: i64) -> Result<Cr
         let v = user.viewer();
         let code = crate::risk::store::department_code(&db, v.department_id).await?;
         let customer = store::customer(&db, customer_id).await?.ok_or(AppError::NotFound)?;
-        if !store::may_see_customer(&db, &v, &code, customer_id).await?
-            && !(contract_id > 0
-                && crate::sales::contracts::store::contract(&db, contract_id).await?.is_some_and(|c| c.customer_id == customer_id)
-                && crate::sales::contracts::store::visible(&db, &v, contract_id).await?)
-        {
+        let sees = store::may_see_customer(&db, &v, &code, customer_id).await?;
+        // A reviewer may not see the customer, but sees the contract under review.
+        let via_contract = contract_id > 0
+            && crate::sales::contracts::store::contract(&db, contract_id).await?.is_some_and(|c| c.customer_id == customer_id)
+            && crate::sales::contracts::store::visible(&db, &v, contract_id).await?;
+        if !sees && !via_contract {
             return Err(AppError::NotFound);
         }
         let open_evaluation: Option<(i64, String, String)> = db

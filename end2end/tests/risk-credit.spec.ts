@@ -141,7 +141,8 @@ test("the receivables ageing groups open receivables by bucket with the provisio
   await page.getByRole("link", { name: "按部门" }).click();
   await expect(page).toHaveURL(/by=department/);
   await expect(page.getByTestId("ageing-row").first()).toBeVisible();
-  // The customers over their limit (the dashboard's list) name the demo's one.
+  // The customers over their limit (also on the risk dashboard): the demo has one.
   await open(page, "/risks/credit");
+  await expect(page.getByTestId("breach-list").getByTestId("breach-row").first()).toBeVisible();
   await expect(page.getByTestId("unevaluated")).toBeVisible();
 });

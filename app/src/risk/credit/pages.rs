@@ -150,6 +150,7 @@ fn CreditOverviewView(o: CreditOverviewData, status: String) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        <BreachList/>
         <section class="card" data-testid="unevaluated">
             <h2>{i18n.t(K::CreditUnevaluated)}" "<small>{o.unevaluated_total}</small></h2>
             {if o.unevaluated.is_empty() {

@@ -18,3 +18,4 @@ mod sales_dashboard;
 mod sales_orders;
 mod sales_pipeline;
 mod risk_response;
+mod risk_credit;

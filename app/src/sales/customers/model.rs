@@ -3,7 +3,7 @@
 //! month grid. Pure and shared by browser and server.
 use crate::core::error::{AppError, Checks};
 use crate::core::i18n::K;
-use crate::core::money::{Money, MoneyParseError};
+use crate::core::money::Money;
 use crate::core::ui::Tone;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -163,7 +163,6 @@ pub struct CustomerInput {
     pub status: String,
     /// A checkbox: present ("on", "true") when ticked.
     pub key_account: String,
-    pub credit_limit: String,
     pub address: String,
     /// Empty: keep the current owner (or, when creating, the creator).
     pub owner_id: String,
@@ -186,7 +185,6 @@ pub struct CustomerData {
     pub intent: Intent,
     pub status: CustomerStatus,
     pub key_account: bool,
-    pub credit_limit_minor: Option<i64>,
     pub address: String,
     pub owner_id: Option<i64>,
 }
@@ -324,18 +322,7 @@ impl CustomerInput {
             c.add("status", K::ValRequired);
             CustomerStatus::Prospect
         });
-        let credit_limit_minor = match Money::parse(&self.credit_limit, "CNY") {
-            Err(MoneyParseError::Empty) => None,
-            Ok(m) if m.minor >= 0 => Some(m.minor),
-            Ok(_) => {
-                c.add("credit_limit", K::CustomerValMoneyNegative);
-                None
-            }
-            Err(_) => {
-                c.add("credit_limit", K::CustomerValMoney);
-                None
-            }
-        };
+        // The credit limit is not typed here: an approved credit evaluation sets it (5.2-c).
         let address = text(&mut c, "address", &self.address, 200);
         let owner_id = opt_id(&mut c, "owner_id", &self.owner_id);
         c.finish()?;
@@ -354,7 +341,6 @@ impl CustomerInput {
             intent,
             status,
             key_account: checkbox(&self.key_account),
-            credit_limit_minor,
             address,
             owner_id,
         })
@@ -847,7 +833,6 @@ mod tests {
             source_channel: "trade_show".into(),
             source_detail: "2026 上海工博会".into(),
             key_account: "on".into(),
-            credit_limit: "1,000,000.50".into(),
             ..Default::default()
         }
     }
@@ -861,7 +846,6 @@ mod tests {
         assert_eq!(c.intent, Intent::High);
         assert_eq!(c.source_channel, Some(SourceChannel::TradeShow));
         assert!(c.key_account);
-        assert_eq!(c.credit_limit_minor, Some(100_000_050));
         assert_eq!(minor_to_input(100_000_050), "1000000.50");
         assert_eq!(Money::parse(&minor_to_input(7), "CNY").map(|m| m.minor), Ok(7));
         assert_eq!(c.owner_id, None);
@@ -877,14 +861,10 @@ mod tests {
         i.source_channel = "tv".into();
         i.intent = "".into();
         i.status = "gone".into();
-        i.credit_limit = "12.345".into();
         i.owner_id = "x".into();
         let Err(AppError::Validation(errs)) = i.validate() else { panic!("should fail") };
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["name", "tax_id", "phone", "size", "source_channel", "intent", "status", "credit_limit", "owner_id"]);
-        let mut neg = input();
-        neg.credit_limit = "-5".into();
-        assert_eq!(neg.validate().err().and_then(|e| e.field_error("credit_limit").map(|f| f.key)), Some(K::CustomerValMoneyNegative));
+        assert_eq!(fields, ["name", "tax_id", "phone", "size", "source_channel", "intent", "status", "owner_id"]);
     }
 
     #[test]

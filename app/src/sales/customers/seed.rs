@@ -148,11 +148,15 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
             intent: d.intent,
             status: d.status,
             key_account: d.key,
-            credit_limit_minor: d.credit_yuan.map(|y| y * 100),
             address: format!("{}{}路{}号", d.region, ["工业", "科技", "创新", "发展", "星火"][i % 5], 18 + k * 7 % 300),
             owner_id: None,
         };
         let id = store::insert_customer(&mut tx, &who, &data, owner_id, dept, created).await?;
+        // The limit on file from before credit evaluations (5.2-c) existed; the
+        // credit demo (`risk::credit::seed`) replaces several with approved evaluations.
+        if let Some(y) = d.credit_yuan {
+            tx.execute("UPDATE customers SET credit_limit_minor = $1 WHERE id = $2", args![y * 100, id]).await?;
+        }
         let customer = store::customer_tx(&mut tx, id).await?.ok_or(AppError::Internal)?;
 
         // One or two contacts, the first primary.

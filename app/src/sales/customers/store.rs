@@ -95,9 +95,9 @@ pub async fn insert_customer(
     let id: i64 = tx
         .scalar(
             "INSERT INTO customers (name, name_norm, tax_id, phone, industry, region, size, source_channel, source_detail, \
-             needs, preferences, intent, status, key_account, credit_limit_minor, currency, address, owner_id, department_id, \
+             needs, preferences, intent, status, key_account, currency, address, owner_id, department_id, \
              version, created_at, created_by, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'CNY', $16, $17, $18, 1, $19, $20, $19, $20) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'CNY', $15, $16, $17, 1, $18, $19, $18, $19) \
              RETURNING id",
             customer_args(d, owner_id, department_id, now, actor.user_id),
         )
@@ -107,8 +107,9 @@ pub async fn insert_customer(
     Ok(id)
 }
 
-/// The form's values as `$1..$20` (name … address, owner, department, time, by),
-/// shared by insert and update.
+/// The form's values as `$1..$19` (name … address, owner, department, time, by),
+/// shared by insert and update. Never the credit limit: only an approved credit
+/// evaluation writes it (5.2-c, `risk::credit`).
 fn customer_args(d: &CustomerData, owner_id: i64, department_id: i64, now: DateTime<Utc>, by: Option<i64>) -> Vec<Arg> {
     args![
         d.name.clone(),
@@ -125,7 +126,6 @@ fn customer_args(d: &CustomerData, owner_id: i64, department_id: i64, now: DateT
         d.intent.code(),
         d.status.code(),
         d.key_account,
-        d.credit_limit_minor,
         d.address.clone(),
         owner_id,
         department_id,
@@ -152,8 +152,8 @@ pub async fn update_customer(
         .execute(
             "UPDATE customers SET name = $1, name_norm = $2, tax_id = $3, phone = $4, industry = $5, region = $6, size = $7, \
              source_channel = $8, source_detail = $9, needs = $10, preferences = $11, intent = $12, status = $13, \
-             key_account = $14, credit_limit_minor = $15, address = $16, owner_id = $17, department_id = $18, \
-             version = version + 1, updated_at = $19, updated_by = $20 WHERE id = $21 AND version = $22",
+             key_account = $14, address = $15, owner_id = $16, department_id = $17, \
+             version = version + 1, updated_at = $18, updated_by = $19 WHERE id = $20 AND version = $21",
 {
                 let mut a = customer_args(d, owner_id, department_id, now, actor.user_id);
                 a.extend(args![id, version]);

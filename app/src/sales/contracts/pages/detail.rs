@@ -90,6 +90,7 @@ fn ContractDetail(v: ContractView, acts: Acts) -> impl IntoView {
     let dept = c.clone();
     let amount = c.amount().display();
     let id = c.id;
+    let customer_id = c.customer_id;
     let version = c.version;
     let amend_err = action_error(acts.amend);
     let decide_err = action_error(acts.decide);
@@ -117,6 +118,7 @@ fn ContractDetail(v: ContractView, acts: Acts) -> impl IntoView {
             <div class="alert alert-error credit-flag" role="alert" data-testid="credit-flag">
                 <strong>{i18n.t(K::ContractsCreditFlag)}</strong>
                 <p>{i18n.t(K::ContractsCreditFlagText)}</p>
+                <crate::risk::credit::pages::ContractCreditNote customer_id=customer_id contract_id=id/>
             </div>
         })}
         {(!returned.is_empty()).then(|| view! {

@@ -84,11 +84,12 @@ fn CustomerView(d: CustomerDetail, refresh: RwSignal<usize>) -> impl IntoView {
             <dd>{channel.map(|s| i18n.t(s.key()))}{(!c.source_detail.is_empty()).then(|| format!(" · {}", c.source_detail))}</dd>
             <dt>{i18n.t(K::FieldIntent)}</dt><dd>{intent_badge(&c.intent)}</dd>
             <dt>{i18n.t(K::FieldOwnerName)}</dt><dd><a href=format!("/people/{}", c.owner_id)>{c.owner_name.clone()}</a></dd>
-            <dt>{i18n.t(K::CustomerCreditLimit)}</dt><dd>{c.credit_limit().map(|m| m.display())}</dd>
             <dt>{i18n.t(K::FieldAddress)}</dt><dd>{c.address.clone()}</dd>
             <dt>{i18n.t(K::FieldNeeds)}</dt><dd class="pre">{c.needs.clone()}</dd>
             <dt>{i18n.t(K::FieldPreferences)}</dt><dd class="pre">{c.preferences.clone()}</dd>
         </dl>
+
+        <crate::risk::credit::pages::CustomerCreditCard customer_id=id/>
 
         <section class="card" id="contacts" data-testid="contacts">
             <h2>{i18n.t(K::ContactTitle)}</h2>

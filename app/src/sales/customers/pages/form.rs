@@ -151,10 +151,6 @@ fn CustomerForm(data: CustomerFormData) -> impl IntoView {
                     <input type="checkbox" id="key_account" name="input[key_account]" value="on" checked=key_on/>
                     " "{i18n.t(K::FieldKeyAccount)}
                 </label>
-                <label for="credit_limit">{i18n.t(K::CustomerCreditLimit)}</label>
-                <input id="credit_limit" name="input[credit_limit]" inputmode="decimal"
-                    value=start("credit_limit", c.as_ref().and_then(|c| c.credit_limit_minor).map(minor_to_input).unwrap_or_default())/>
-                <FieldMsg error=err field="credit_limit"/>
                 {data.can_reassign.then(|| view! {
                     <label for="owner_id">{i18n.t(K::FieldOwnerName)}</label>
                     <select id="owner_id" name="input[owner_id]">

@@ -16,3 +16,4 @@ mod sales_customers;
 mod sales_dashboard;
 mod sales_orders;
 mod sales_pipeline;
+mod risk_monitoring;

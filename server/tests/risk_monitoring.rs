@@ -386,7 +386,8 @@ both!(warning_report_snapshot_changes_and_who_may_issue, |app| {
     let luo = app.sign_in("luo.yan", PASSWORD).await;
     let r = app.call("risk/mon_issue_warning", &[("period", "2026-11"), ("summary", ""), ("recommendations", "")], Some(&luo)).await;
     assert_eq!(r.status.as_u16(), 422, "{}", r.body);
-    let r = app.call("risk/mon_issue_warning", &form, Some(&luo)).await;
+    // As the page posts it (with the form's hidden id).
+    let r = app.call("risk/mon_issue_warning", &[("id", "warning"), form[0], form[1], form[2]], Some(&luo)).await;
     assert!(r.status.is_success() || r.status.is_redirection(), "{} {}", r.status, r.body);
     let (first_id, first_no): (i64, String) =
         db.read().fetch_one("SELECT id, number FROM risk_warning_reports ORDER BY id DESC LIMIT 1", vec![]).await.expect("report");

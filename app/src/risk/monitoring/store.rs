@@ -248,6 +248,7 @@ async fn risk_department_id(tx: &mut Tx) -> DbResult<Option<i64>> {
     Ok(r.map(|r| r.0))
 }
 
+#[allow(clippy::type_complexity)]
 async fn on_breach(tx: &mut Tx, actor: &Actor, ind: &Indicator, code: KriCode, value: i64, now: DateTime<Utc>) -> DbResult<()> {
     let detail = breach_detail(code, value, ind.breach_threshold);
     let risk: Option<(i64, String, String, i64, Option<i64>, Option<i64>, Option<i64>, String)> = match ind.risk_id {
@@ -594,6 +595,7 @@ pub async fn department_reports(
 }
 
 /// Creates a draft department report with the figures as of now.
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_department_report(
     tx: &mut Tx,
     actor: &Actor,
@@ -710,6 +712,7 @@ pub async fn last_warning(db: &Db, now: DateTime<Utc>) -> DbResult<Option<(Strin
 /// Changes since `since`: new and closed risks, and risks whose current level
 /// is above or below the level they had then (the score then: the latest
 /// residual assessment by then, else the latest inherent one).
+#[allow(clippy::type_complexity)]
 async fn changes_since(db: &Db, bands: &Bands, since: DateTime<Utc>, now: DateTime<Utc>) -> DbResult<Changes> {
     let new_total: i64 = db.read().scalar("SELECT COUNT(*) FROM risks WHERE created_at > $1 AND created_at <= $2", args![since, now]).await?;
     let new = db
@@ -769,6 +772,7 @@ async fn changes_since(db: &Db, bands: &Bands, since: DateTime<Utc>, now: DateTi
 /// benchmark): heat maps, counts by level, category and department, top 20
 /// risks, changes since the last report, breached indicators, overdue
 /// measures and escalations since the last report.
+#[allow(clippy::type_complexity)]
 pub async fn warning_snapshot(db: &Db, now: DateTime<Utc>) -> DbResult<WarningSnapshot> {
     let bands = bands(db).await?;
     let all = company();

@@ -19,3 +19,4 @@ mod sales_orders;
 mod sales_pipeline;
 mod risk_response;
 mod risk_credit;
+mod risk_monitoring;

@@ -26,7 +26,8 @@ pub fn rights(viewer: &Viewer, dept_code: &str) -> RiskRights {
 /// A SQL condition over `risks` aliased `r` keeping the risks the viewer may
 /// see: executives, admins and the risk department see all; managers and staff
 /// their department's risks, and anyone the risks they own or hold a measure
-/// of. `first` is the number of the first `$N` placeholder to use.
+/// of, and the manager and leader of a project the risks of that project
+/// (2.4.1-b). `first` is the number of the first `$N` placeholder to use.
 pub fn scope(viewer: &Viewer, dept_code: &str, first: usize) -> (String, Vec<Arg>) {
     if rights(viewer, dept_code).company_wide {
         return ("1 = 1".into(), vec![]);
@@ -34,14 +35,16 @@ pub fn scope(viewer: &Viewer, dept_code: &str, first: usize) -> (String, Vec<Arg
     let (u, d) = (first, first + 1);
     (
         format!(
-            "(r.department_id = ${d} OR r.owner_id = ${u} OR EXISTS (SELECT 1 FROM risk_measures rm_ WHERE rm_.risk_id = r.id AND rm_.owner_id = ${u}))"
+            "(r.department_id = ${d} OR r.owner_id = ${u} OR EXISTS (SELECT 1 FROM risk_measures rm_ WHERE rm_.risk_id = r.id AND rm_.owner_id = ${u}) \
+             OR EXISTS (SELECT 1 FROM projects p_ WHERE p_.id = r.project_id AND (p_.manager_id = ${u} OR p_.sponsor_id = ${u})))"
         ),
         vec![Arg::from(viewer.user_id), Arg::from(viewer.department_id)],
     )
 }
 
 /// What the viewer may do with a risk of `department_id` owned by `owner_id`.
-/// `holds_measure`: the viewer owns one of its measures (sees it).
+/// `holds_measure`: the viewer owns one of its measures, or manages or leads its
+/// project (sees it).
 pub fn access(viewer: &Viewer, dept_code: &str, owner_id: i64, department_id: i64, holds_measure: bool) -> RiskAccess {
     let r = rights(viewer, dept_code);
     let own_dept = viewer.department_id == department_id;
@@ -77,7 +80,8 @@ const HEAD: &str = "SELECT id, number, name, status, category_id, department_id,
     inherent_impact, residual_likelihood, residual_impact, current_score, strategy, acceptance_status, version \
     FROM risks WHERE id = $1";
 
-const HOLDS: &str = "SELECT COUNT(*) FROM risk_measures WHERE risk_id = $1 AND owner_id = $2";
+const HOLDS: &str = "SELECT (SELECT COUNT(*) FROM risk_measures WHERE risk_id = $1 AND owner_id = $2) \
+    + (SELECT COUNT(*) FROM risks r JOIN projects p ON p.id = r.project_id WHERE r.id = $1 AND (p.manager_id = $2 OR p.sponsor_id = $2))";
 
 /// The risk and the viewer's access; `None` when it does not exist or the
 /// viewer may not see it (callers answer "not found" either way).

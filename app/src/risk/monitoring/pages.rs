@@ -867,7 +867,7 @@ fn WarningDoc(v: WarningView) -> impl IntoView {
     let s = v.snapshot.clone();
     let tz = v.time_zone.clone();
     let c = s.changes.clone();
-    let cell = |kind: AssessmentKind| move |l: i64, imp: i64| format!("/risks?kind={}&likelihood={l}&impact={imp}", kind.code());
+    let cell = |kind: AssessmentKind| move |l: i64, imp: i64| format!("/risks?kind={}&l={l}&i={imp}", kind.code());
     view! {
         <article class="report warning-report" data-testid="warning-report">
             <div class="page-head no-print">

@@ -396,7 +396,7 @@ fn RiskBody(v: RiskView, refresh: RwSignal<usize>) -> impl IntoView {
         </section>
         {(v.access.edit && !closed).then(|| view! { <AssessForm risk=v.risk.clone() refresh=refresh/> })}
         <History v=v.clone()/>
-        <crate::risk::response::pages::ResponsePanel risk_id=id/>
+        <crate::risk::response::pages::ResponsePanel risk_id=id on_change=Callback::new(move |_| refresh.update(|n| *n += 1))/>
         <crate::risk::monitoring::pages::RiskEscalations risk_id=id/>
         {v.access.edit.then(|| view! { <CloseReopen risk=v.risk.clone() refresh=refresh/> })}
     }

@@ -377,6 +377,8 @@ pub async fn assess(
     .await?;
     audit::record(tx, actor, "risk", Some(before.id), "assess", Some(&json!(before)), after.map(|r| json!(r)).as_ref()).await?;
     crate::risk::store::score_changed(tx, before.id, before.current_score, current, now).await?;
+    // 5.2-a: an accepted risk that is now above low needs the executive's approval again.
+    crate::risk::response::store::on_score_change_acceptance(tx, before.id, now).await?;
     Ok(Some(current))
 }
 

@@ -114,12 +114,24 @@ pub async fn demo(db: &Db) -> Result<(), AppError> {
             // Reviewed: the residual comes down by one step of likelihood.
             let (l, i) = (h.residual_likelihood.or(h.inherent_likelihood).unwrap_or(3), h.residual_impact.or(h.inherent_impact).unwrap_or(3));
             let h = reload(&mut tx, &exec_viewer, *id).await?;
-            let review = ReviewInput {
-                measure_id: Some(mid),
-                effectiveness: Effectiveness::Effective,
-                comments: "措施按期完成，抽查未发现问题，可能性下降。".into(),
-                likelihood: (l - 1).max(1),
-                impact: i,
+            // A critical risk's measure helped little: its residual stays critical
+            // (the heat map keeps its top cell).
+            let review = if level == Level::Critical {
+                ReviewInput {
+                    measure_id: Some(mid),
+                    effectiveness: Effectiveness::Partial,
+                    comments: "措施已完成，但外部因素未变，剩余风险仍为重大，需追加措施。".into(),
+                    likelihood: l,
+                    impact: i,
+                }
+            } else {
+                ReviewInput {
+                    measure_id: Some(mid),
+                    effectiveness: Effectiveness::Effective,
+                    comments: "措施按期完成，抽查未发现问题，可能性下降。".into(),
+                    likelihood: (l - 1).max(1),
+                    impact: i,
+                }
             };
             store::insert_review(&mut tx, &owner, &h, &review, now).await?;
         }

@@ -11,6 +11,7 @@ mod projects_approval;
 mod projects_execution;
 mod projects_initiation;
 mod projects_monitoring;
+mod risk_dashboard;
 mod sales_contracts;
 mod sales_customers;
 mod sales_dashboard;

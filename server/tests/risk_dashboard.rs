@@ -307,19 +307,19 @@ both!(scale_generates_consistent_risks_with_history, |app| {
     assert_eq!(counts.risks, 300);
     let after: i64 = app.db.read().scalar("SELECT COUNT(*) FROM risks", vec![]).await.expect("count");
     assert_eq!(after - before, 300);
-    let gen = "r.number LIKE 'FX-S-%'";
+    let generated = "r.number LIKE 'FX-S-%'";
     // 2–4 assessments each.
     let (lo, hi): (i64, i64) = app
         .db
         .read()
         .fetch_one(
-            &format!("SELECT MIN(n), MAX(n) FROM (SELECT COUNT(a.id) AS n FROM risks r LEFT JOIN risk_assessments a ON a.risk_id = r.id WHERE {gen} GROUP BY r.id) x"),
+            &format!("SELECT MIN(n), MAX(n) FROM (SELECT COUNT(a.id) AS n FROM risks r LEFT JOIN risk_assessments a ON a.risk_id = r.id WHERE {generated} GROUP BY r.id) x"),
             vec![],
         )
         .await
         .expect("per risk");
     assert!(lo >= 2 && hi <= 4, "{lo}..{hi}");
-    let total: i64 = app.db.read().scalar(&format!("SELECT COUNT(*) FROM risk_assessments a JOIN risks r ON r.id = a.risk_id WHERE {gen}"), vec![]).await.expect("n");
+    let total: i64 = app.db.read().scalar(&format!("SELECT COUNT(*) FROM risk_assessments a JOIN risks r ON r.id = a.risk_id WHERE {generated}"), vec![]).await.expect("n");
     assert_eq!(total as u64, counts.assessments);
     // The row's current score is the latest residual assessment's, else the latest inherent one's.
     let wrong: i64 = app
@@ -327,7 +327,7 @@ both!(scale_generates_consistent_risks_with_history, |app| {
         .read()
         .scalar(
             &format!(
-                "SELECT COUNT(*) FROM risks r WHERE {gen} AND r.current_score <> (SELECT a.score FROM risk_assessments a WHERE a.risk_id = r.id \
+                "SELECT COUNT(*) FROM risks r WHERE {generated} AND r.current_score <> (SELECT a.score FROM risk_assessments a WHERE a.risk_id = r.id \
                  ORDER BY CASE WHEN a.kind = 'residual' THEN 0 ELSE 1 END, a.assessed_at DESC, a.id DESC LIMIT 1)"
             ),
             vec![],
@@ -336,23 +336,23 @@ both!(scale_generates_consistent_risks_with_history, |app| {
         .expect("consistency");
     assert_eq!(wrong, 0);
     // Every category and several departments; some closed, measures and reviews present.
-    let cats: i64 = app.db.read().scalar(&format!("SELECT COUNT(DISTINCT r.category_id) FROM risks r WHERE {gen}"), vec![]).await.expect("cats");
+    let cats: i64 = app.db.read().scalar(&format!("SELECT COUNT(DISTINCT r.category_id) FROM risks r WHERE {generated}"), vec![]).await.expect("cats");
     assert!(cats >= 4, "{cats}");
-    let depts: i64 = app.db.read().scalar(&format!("SELECT COUNT(DISTINCT r.department_id) FROM risks r WHERE {gen}"), vec![]).await.expect("depts");
+    let depts: i64 = app.db.read().scalar(&format!("SELECT COUNT(DISTINCT r.department_id) FROM risks r WHERE {generated}"), vec![]).await.expect("depts");
     assert!(depts >= 5, "{depts}");
     assert!(counts.closed > 0 && counts.measures > 0 && counts.reviews > 0, "{counts:?}");
     // Accepting a risk above low is approved by an executive (5.2-a).
     let unapproved: i64 = app
         .db
         .read()
-        .scalar(&format!("SELECT COUNT(*) FROM risks r WHERE {gen} AND r.strategy = 'accept' AND r.current_score >= 5 AND (r.acceptance_status IS NULL OR r.acceptance_status <> 'approved')"), vec![])
+        .scalar(&format!("SELECT COUNT(*) FROM risks r WHERE {generated} AND r.strategy = 'accept' AND r.current_score >= 5 AND (r.acceptance_status IS NULL OR r.acceptance_status <> 'approved')"), vec![])
         .await
         .expect("acceptance");
     assert_eq!(unapproved, 0);
     let reviewed: i64 = app
         .db
         .read()
-        .scalar(&format!("SELECT COUNT(*) FROM risk_assessments a JOIN risks r ON r.id = a.risk_id WHERE {gen} AND a.review_id IS NOT NULL"), vec![])
+        .scalar(&format!("SELECT COUNT(*) FROM risk_assessments a JOIN risks r ON r.id = a.risk_id WHERE {generated} AND a.review_id IS NOT NULL"), vec![])
         .await
         .expect("linked");
     assert_eq!(reviewed as u64, counts.reviews, "each review re-scored one residual assessment");

@@ -114,11 +114,7 @@ pub async fn departments(db: &Db) -> DbResult<Vec<(i64, String, String)>> {
 
 /// Categories (id, zh, en, active) in their order.
 pub async fn categories(db: &Db) -> DbResult<Vec<(i64, String, String, bool)>> {
-    let rows: Vec<(i64, String, String, i64)> = db
-        .read()
-        .fetch_all("SELECT id, name_zh, name_en, CASE WHEN active THEN 1 ELSE 0 END FROM risk_categories ORDER BY sort, id", vec![])
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.0, r.1, r.2, r.3 != 0)).collect())
+    db.read().fetch_all("SELECT id, name_zh, name_en, active FROM risk_categories ORDER BY sort, id", vec![]).await
 }
 
 /// Rewrites one period's statistics: (department, category, level) → count.

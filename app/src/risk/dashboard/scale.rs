@@ -432,7 +432,10 @@ pub async fn scale(db: &Db, n: u64, progress: &(dyn Fn(&str, u64, u64) + Sync)) 
     super::store::rebuild_history(db, now, 12).await?;
     super::store::hourly(db, now).await?;
     progress("risk statistics", 13, 13);
-    db.read().execute("ANALYZE", vec![]).await?;
+    // Fresh planner statistics; on PostgreSQL also the visibility map, without
+    // which index-only scans visit the heap until autovacuum comes by.
+    let sql = if db.backend() == crate::core::db::Backend::Postgres { "VACUUM ANALYZE" } else { "ANALYZE" };
+    db.read().execute(sql, vec![]).await?;
     let mut tx = db.begin().await?;
     audit::record(
         &mut tx,

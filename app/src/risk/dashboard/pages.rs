@@ -250,7 +250,9 @@ mod tests {
         ];
         let c = stacked_chart(&rows, Lang::En).to_string();
         assert!(c.contains("Market risk") && c.contains("Credit risk") && c.contains("Critical"), "{c}");
-        assert!(c.contains("[3,7]") || c.contains("[3, 7]"), "high series: {c}");
+        let v: serde_json::Value = serde_json::from_str(&c).expect("json");
+        let high = v["series"].as_array().expect("series").iter().find(|x| x["name"] == "High").expect("high series");
+        assert_eq!(high["data"], serde_json::json!([3, 7]), "{c}");
         let table = group_rows(&rows, Lang::Zh);
         assert_eq!(table[0], vec!["市场风险", "1", "2", "3", "4", "10"]);
         let t = trend_chart(&[TrendPoint { period: "2026-05".into(), high: 6, critical: 2 }], Lang::Zh).to_string();

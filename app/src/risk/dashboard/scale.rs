@@ -166,7 +166,7 @@ fn generate(
         measures: Vec::new(),
         quantified: (rng.below(10) < 3).then(|| {
             let p = rng.between(5, 90) * 100;
-            (p, rng.between(1, 500) * 10_000_00)
+            (p, rng.between(1, 500) * 1_000_000)
         }),
     };
     let score = r.current_score().unwrap_or(1);
@@ -205,7 +205,8 @@ fn generate(
                 ("planned", None)
             };
             let owner = if rng.below(3) == 0 { *rng.pick(people) } else { owner };
-            r.measures.push(GenMeasure { action: *rng.pick(ACTIONS), owner, due, status, completed, created });
+            let action = *rng.pick(ACTIONS);
+            r.measures.push(GenMeasure { action, owner, due, status, completed, created });
         }
     } else {
         for a in r.assessments.iter_mut() {

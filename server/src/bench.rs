@@ -85,8 +85,10 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
     let entries: i64 = db.read().scalar("SELECT COUNT(*) FROM audit_log", vec![]).await?;
     let projects: i64 = db.read().scalar("SELECT COUNT(*) FROM projects", vec![]).await?;
     let tasks: i64 = db.read().scalar("SELECT COUNT(*) FROM project_tasks", vec![]).await?;
+    let risks: i64 = db.read().scalar("SELECT COUNT(*) FROM risks", vec![]).await?;
+    let assessments: i64 = db.read().scalar("SELECT COUNT(*) FROM risk_assessments", vec![]).await?;
     let header = format!(
-        "{:?}: {people} people, {customers} customers, {opportunities} opportunities, {projects} projects, {tasks} project tasks, {entries} audit entries",
+        "{:?}: {people} people, {customers} customers, {opportunities} opportunities, {projects} projects, {tasks} project tasks, {risks} risks, {assessments} risk assessments, {entries} audit entries",
         db.backend()
     );
     let (staff_id, staff_dept): (i64, i64) = db
@@ -238,6 +240,32 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
         rows.push(time("page: /projects/:id/gantt (executive)", runs, move || async move { exec.page(path).await }).await?);
         rows.push(time("page: /projects/:id/monitoring (PMO manager)", runs, move || async move { pmo.page(mon).await }).await?);
     }
+    // Risk (5.1-5.3): the heat map query alone (the shared one, both kinds for
+    // the executive; the department manager's reach is a condition per risk),
+    // the dashboard's queries, and the pages.
+    let no_filter = &app::risk::store::HeatFilter::default();
+    let (exec_ref, mgr_ref) = (&exec_v, &mgr_v);
+    rows.push(time("risk: heat map, inherent (executive)", runs, move || async move {
+        app::risk::store::heat_map(db, exec_ref, app::risk::model::AssessmentKind::Inherent, no_filter).await?;
+        Ok(())
+    }).await?);
+    rows.push(time("risk: heat map, residual (dept. manager)", runs, move || async move {
+        app::risk::store::heat_map(db, mgr_ref, app::risk::model::AssessmentKind::Residual, no_filter).await?;
+        Ok(())
+    }).await?);
+    let rd_filter = &app::risk::dashboard::model::DashFilter::default();
+    for (name, v, code) in [
+        ("risk: dashboard, all queries (executive)", &exec_v, &exec_code),
+        ("risk: dashboard, all queries (dept. manager)", &mgr_v, &mgr_code),
+    ] {
+        rows.push(time(name, runs, move || async move {
+            app::risk::dashboard::store::dashboard(db, v, code, rd_filter, chrono::Utc::now()).await?;
+            Ok(())
+        }).await?);
+    }
+    rows.push(time("page: /risks/dashboard (executive)", runs, move || async move { exec.page("/risks/dashboard").await }).await?);
+    rows.push(time("page: /risks/dashboard (dept. manager)", runs, move || async move { sales.page("/risks/dashboard").await }).await?);
+    rows.push(time("page: /risks register first page (executive)", runs, move || async move { exec.page("/risks").await }).await?);
     rows.push(time("compliance: all rules (admin)", runs.min(10), move || async move {
         app::compliance::rules::evaluate_all(db, admin, chrono::Utc::now()).await?;
         Ok(())

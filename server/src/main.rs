@@ -29,7 +29,8 @@ enum Command {
         /// For benchmarks: generate N employees, N customers (with visits) and
         /// 10 x N opportunities, plus signed contracts with reviews, copies and
         /// receivables for one in twenty of the won deals; and N / 20 projects
-        /// in every phase with 40 tasks each.
+        /// in every phase with 40 tasks each; and N / 2 risks with 2–4
+        /// assessments each over the last year, measures and reviews.
         #[arg(long)]
         scale: Option<u64>,
         /// With --scale: generate this many employees instead of N.
@@ -168,6 +169,27 @@ async fn main() -> anyhow::Result<()> {
                     println!(
                         "Added {} projects with {} tasks ({} milestones), {} team members, {} costs, {} delay records, {} failed checks.",
                         counts.projects, counts.tasks, counts.milestones, counts.members, counts.costs, counts.delays, counts.checks
+                    );
+                }
+                // Risks: one per two (N = 100,000 gives 50,000 risks with their history).
+                let risks = customers / 2;
+                if risks > 0 {
+                    let bar = indicatif::ProgressBar::new(risks);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, eta {eta})")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    let counts = app::risk::dashboard::scale::scale(&db, risks, &|stage, done, total| {
+                        bar.set_message(stage.to_string());
+                        bar.set_length(total);
+                        bar.set_position(done);
+                    })
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    bar.finish();
+                    println!(
+                        "Added {} risks ({} closed) with {} assessments, {} measures, {} effectiveness reviews.",
+                        counts.risks, counts.closed, counts.assessments, counts.measures, counts.reviews
                     );
                 }
             }

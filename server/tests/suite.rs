@@ -12,6 +12,7 @@ mod projects_execution;
 mod projects_initiation;
 mod projects_monitoring;
 mod risk_register;
+mod risk_dashboard;
 mod sales_contracts;
 mod sales_customers;
 mod sales_dashboard;

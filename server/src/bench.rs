@@ -266,6 +266,17 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
     rows.push(time("page: /risks/dashboard (executive)", runs, move || async move { exec.page("/risks/dashboard").await }).await?);
     rows.push(time("page: /risks/dashboard (dept. manager)", runs, move || async move { sales.page("/risks/dashboard").await }).await?);
     rows.push(time("page: /risks register first page (executive)", runs, move || async move { exec.page("/risks").await }).await?);
+    // 5.3-c: building the company risk warning report (what "issue" stores), and
+    // an issued report's page (the demo issues one).
+    rows.push(time("risk: warning report snapshot (build)", runs, move || async move {
+        app::risk::monitoring::store::warning_snapshot(db, chrono::Utc::now()).await?;
+        Ok(())
+    }).await?);
+    let report: Option<(i64,)> = db.read().fetch_optional("SELECT id FROM risk_warning_reports ORDER BY id DESC LIMIT 1", vec![]).await?;
+    if let Some((report,)) = report {
+        let path = &format!("/risks/reports/warning/{report}");
+        rows.push(time("page: /risks/reports/warning/:id (executive)", runs, move || async move { exec.page(path).await }).await?);
+    }
     rows.push(time("compliance: all rules (admin)", runs.min(10), move || async move {
         app::compliance::rules::evaluate_all(db, admin, chrono::Utc::now()).await?;
         Ok(())

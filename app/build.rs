@@ -41,6 +41,9 @@ fn variant(key: &str) -> String {
 /// module, so that modules do not edit one shared file). A key defined twice fails.
 fn load_all(lang: &str) -> BTreeMap<String, String> {
     println!("cargo:rerun-if-changed=locales");
+    // sqlx::migrate! embeds the migrations at compile time; a new or renamed file
+    // must rebuild this crate.
+    println!("cargo:rerun-if-changed=../migrations");
     let mut all = load(&format!("locales/{lang}.json"));
     let mut parts: Vec<String> = std::fs::read_dir("locales")
         .expect("locales dir")

@@ -9,7 +9,8 @@ if [ "${1:-}" = "--release" ]; then PROFILE=release; FLAG="--release"; fi
 scripts/setup.sh ${FLAG}
 export PATH="$PWD/scripts/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 source scripts/leptos-env.sh
-[ "$PROFILE" = release ] && unset RUSTFLAGS
+# cargo-leptos sets `--cfg erase_components` for debug builds itself (see test.sh).
+unset RUSTFLAGS
 echo "==> Building (the first build takes several minutes)"
 cargo leptos build $FLAG
 echo "==> Starting Charter"

@@ -160,6 +160,48 @@ both!(visibility_by_department, |app| {
     // Someone who sees nothing of it may not assess it either.
     let r = assess(&app, &wang, id, "inherent", 2, 2).await;
     assert_eq!(r.status, 404);
+    // Holding one of its measures shows it (store::scope).
+    let sees = |c: String| {
+        let app = &app;
+        async move {
+            let page = app.call("risk/reg_page", &[("id", &id.to_string())], Some(&c)).await.status == 200;
+            let list = app.call("risk/reg_list", &[("query[q]", "焊接机器人")], Some(&c)).await.json()["page"]["total"] == 1;
+            assert_eq!(page, list, "the page and the register agree");
+            page
+        }
+    };
+    let now = "2026-01-01T00:00:00Z".to_string();
+    let mut tx = app.db.begin().await.expect("tx");
+    tx.execute(
+        "INSERT INTO risk_measures (risk_id, action, owner_id, due_on, created_at, updated_at) VALUES ($1, '备用控制器', $2, '2099-01-01', $3, $3)",
+        args![id, app.user_id("wang.fang").await, now.clone()],
+    )
+    .await
+    .expect("measure");
+    tx.commit().await.expect("commit");
+    assert!(sees(wang.clone()).await, "a measure's owner sees its risk");
+    // So do the manager and the leader of the project it belongs to, once it does
+    // (the demo's leaders are executives, who see everything: li.qiang leads it here).
+    let (pid, pm): (i64, String) = app
+        .db
+        .read()
+        .fetch_one(
+            "SELECT p.id, m.username FROM projects p JOIN users m ON m.id = p.manager_id JOIN departments md ON md.id = m.department_id \
+             WHERE m.role IN ('manager', 'staff') AND md.code NOT IN ('production', 'risk') AND m.username <> 'li.qiang' ORDER BY p.id LIMIT 1",
+            vec![],
+        )
+        .await
+        .expect("a project managed outside production");
+    let mut tx = app.db.begin().await.expect("tx");
+    tx.execute("UPDATE projects SET sponsor_id = $1 WHERE id = $2", args![app.user_id("li.qiang").await, pid]).await.expect("leader");
+    tx.commit().await.expect("commit");
+    let leader = "li.qiang".to_string();
+    let (pm, leader) = (app.sign_in(&pm, PASSWORD).await, app.sign_in(&leader, PASSWORD).await);
+    assert!(!sees(pm.clone()).await && !sees(leader.clone()).await);
+    let mut tx = app.db.begin().await.expect("tx");
+    tx.execute("UPDATE risks SET project_id = $1 WHERE id = $2", args![pid, id]).await.expect("link");
+    tx.commit().await.expect("commit");
+    assert!(sees(pm).await && sees(leader).await, "the project's manager and leader see its risk");
 });
 
 both!(assessment_history_and_current_score, |app| {

@@ -196,7 +196,10 @@ impl Db {
     /// Opens (and for SQLite creates) the database named by `url`.
     pub async fn connect(url: &str, max_connections: u32) -> DbResult<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?;
+            // No JIT: PostgreSQL compiles a query once its estimated cost passes
+            // `jit_above_cost`, which a visibility `OR … EXISTS` over 50,000 risks does;
+            // compiling took 260 ms of a 20 ms query, on every request (docs/performance.md).
+            let opts = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(30))

@@ -28,6 +28,11 @@ pub fn rights(viewer: &Viewer, dept_code: &str) -> RiskRights {
 /// their department's risks, and anyone the risks they own or hold a measure
 /// of, and the manager and leader of a project the risks of that project
 /// (2.4.1-b). `first` is the number of the first `$N` placeholder to use.
+///
+/// The measure and project parts are lists computed once per query (`IN`, not a
+/// correlated `EXISTS`), so the rest is decided from the covering indexes' columns
+/// and the row id: at 50,000 risks a manager's grouped count fell from 103 ms to
+/// 6 ms on SQLite (docs/performance.md).
 pub fn scope(viewer: &Viewer, dept_code: &str, first: usize) -> (String, Vec<Arg>) {
     if rights(viewer, dept_code).company_wide {
         return ("1 = 1".into(), vec![]);
@@ -35,8 +40,8 @@ pub fn scope(viewer: &Viewer, dept_code: &str, first: usize) -> (String, Vec<Arg
     let (u, d) = (first, first + 1);
     (
         format!(
-            "(r.department_id = ${d} OR r.owner_id = ${u} OR EXISTS (SELECT 1 FROM risk_measures rm_ WHERE rm_.risk_id = r.id AND rm_.owner_id = ${u}) \
-             OR EXISTS (SELECT 1 FROM projects p_ WHERE p_.id = r.project_id AND (p_.manager_id = ${u} OR p_.sponsor_id = ${u})))"
+            "(r.department_id = ${d} OR r.owner_id = ${u} OR r.id IN (SELECT rm_.risk_id FROM risk_measures rm_ WHERE rm_.owner_id = ${u}) \
+             OR r.id IN (SELECT pr_.id FROM risks pr_ JOIN projects p_ ON p_.id = pr_.project_id WHERE p_.manager_id = ${u} OR p_.sponsor_id = ${u}))"
         ),
         vec![Arg::from(viewer.user_id), Arg::from(viewer.department_id)],
     )

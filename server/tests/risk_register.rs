@@ -170,11 +170,10 @@ both!(visibility_by_department, |app| {
             page
         }
     };
-    let now = "2026-01-01T00:00:00Z".to_string();
     let mut tx = app.db.begin().await.expect("tx");
     tx.execute(
         "INSERT INTO risk_measures (risk_id, action, owner_id, due_on, created_at, updated_at) VALUES ($1, '备用控制器', $2, '2099-01-01', $3, $3)",
-        args![id, app.user_id("wang.fang").await, now.clone()],
+        args![id, app.user_id("wang.fang").await, Utc::now()],
     )
     .await
     .expect("measure");

@@ -15,6 +15,8 @@ async function upload(page: Page, kind: string, name: string, mimeType: string, 
 }
 
 test("production returns P6, the PM applies again with three attachments, production passes it, the report prints, lessons are found", async ({ browser }) => {
+  // Five people, three uploads and a printed report: about a minute on this machine.
+  test.setTimeout(180_000);
   // zhu.gang finds the review in My work.
   const zhu = await as(browser, "zhu.gang");
   const task = zhu.getByTestId("inbox-open").locator("a", { hasText: "质量追溯平台" });

@@ -391,18 +391,19 @@ fn dept_cond(dept: Option<i64>, n: usize) -> (String, Vec<Arg>) {
 
 async fn level_rows(db: &Db, dept: Option<i64>) -> DbResult<(Vec<(i64, i64)>, i64)> {
     let (c, a) = dept_cond(dept, 1);
-    let rows: Vec<(i64, i64)> = db
-        .read()
-        .fetch_all(
-            &format!("SELECT r.current_score, COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NOT NULL{c} GROUP BY r.current_score"),
-            a.clone(),
-        )
-        .await?;
-    let unassessed: i64 = db
-        .read()
-        .scalar(&format!("SELECT COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NULL{c}"), a)
-        .await?;
-    Ok((rows, unassessed))
+    tokio::try_join!(
+        async {
+            db.read()
+                .fetch_all::<(i64, i64)>(
+                    &format!("SELECT r.current_score, COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NOT NULL{c} GROUP BY r.current_score"),
+                    a.clone(),
+                )
+                .await
+        },
+        async {
+            db.read().scalar::<i64>(&format!("SELECT COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NULL{c}"), a.clone()).await
+        },
+    )
 }
 
 async fn top_risks(db: &Db, bands: &Bands, dept: Option<i64>, limit: i64) -> DbResult<Vec<RiskRef>> {
@@ -413,8 +414,9 @@ async fn top_risks(db: &Db, bands: &Bands, dept: Option<i64>, limit: i64) -> DbR
         .read()
         .fetch_all(
             &format!(
+                // The register's order (index risks_register_order): the scan stops after `limit` rows.
                 "SELECT r.id, r.number, r.name, r.current_score FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NOT NULL{c} \
-                 ORDER BY r.current_score DESC, r.id LIMIT ${n}"
+                 ORDER BY COALESCE(r.current_score, 0) DESC, r.number LIMIT ${n}"
             ),
             a,
         )
@@ -428,19 +430,23 @@ async fn overdue_measures(db: &Db, dept: Option<i64>, today: NaiveDate, limit: i
     let base = format!(
         "FROM risk_measures m JOIN risks r ON r.id = m.risk_id WHERE m.status IN ('planned', 'in_progress') AND m.due_on < $1 AND r.status <> 'closed'{c}"
     );
-    let total: i64 = db.read().scalar(&format!("SELECT COUNT(*) {base}"), a.clone()).await?;
+    let count_args = a.clone();
     a.push(Arg::from(limit));
     let n = a.len();
-    let rows: Vec<(i64, String, String, String, NaiveDate)> = db
-        .read()
-        .fetch_all(
-            &format!(
-                "SELECT m.risk_id, r.number, m.action, u.display_name, m.due_on {} ORDER BY m.due_on, m.id LIMIT ${n}",
-                base.replacen("FROM risk_measures m", "FROM risk_measures m JOIN users u ON u.id = m.owner_id", 1)
-            ),
-            a,
-        )
-        .await?;
+    let (total, rows) = tokio::try_join!(
+        async { db.read().scalar::<i64>(&format!("SELECT COUNT(*) {base}"), count_args).await },
+        async {
+            db.read()
+                .fetch_all::<(i64, String, String, String, NaiveDate)>(
+                    &format!(
+                        "SELECT m.risk_id, r.number, m.action, u.display_name, m.due_on {} ORDER BY m.due_on, m.id LIMIT ${n}",
+                        base.replacen("FROM risk_measures m", "FROM risk_measures m JOIN users u ON u.id = m.owner_id", 1)
+                    ),
+                    a,
+                )
+                .await
+        },
+    )?;
     Ok((
         rows.into_iter().map(|(risk_id, risk_number, action, owner, due_on)| OverdueMeasure { risk_id, risk_number, action, owner, due_on }).collect(),
         total,
@@ -460,13 +466,13 @@ async fn escalations_between(
     a.insert(0, Arg::from(until));
     a.insert(0, Arg::from(since));
     let cond = format!("WHERE e.escalated_at > $1 AND e.escalated_at < $2{c}");
-    let total: i64 = db
-        .read()
-        .scalar(&format!("SELECT COUNT(*) FROM risk_escalations e LEFT JOIN risks r ON r.id = e.risk_id {cond}"), a.clone())
-        .await?;
+    let count_args = a.clone();
     a.push(Arg::from(limit));
     let n = a.len();
-    let rows = db.read().fetch_all(&format!("{ESCALATION} {cond} ORDER BY e.escalated_at DESC, e.id DESC LIMIT ${n}"), a).await?;
+    let (total, rows) = tokio::try_join!(
+        async { db.read().scalar::<i64>(&format!("SELECT COUNT(*) FROM risk_escalations e LEFT JOIN risks r ON r.id = e.risk_id {cond}"), count_args).await },
+        async { db.read().fetch_all(&format!("{ESCALATION} {cond} ORDER BY e.escalated_at DESC, e.id DESC LIMIT ${n}"), a).await },
+    )?;
     Ok((rows, total))
 }
 
@@ -478,35 +484,41 @@ pub async fn department_snapshot(db: &Db, department_id: i64, period: (i32, u32)
     let (start, end) = period_bounds(period.0, period.1);
     let (s, e) = (company_midnight(start), company_midnight(end));
     let dept = Some(department_id);
-    let (rows, unassessed) = level_rows(db, dept).await?;
-    let new_risks: i64 = db
-        .read()
-        .scalar("SELECT COUNT(*) FROM risks WHERE department_id = $1 AND created_at >= $2 AND created_at < $3", args![department_id, s, e])
-        .await?;
-    let closed_risks: i64 = db
-        .read()
-        .scalar("SELECT COUNT(*) FROM risks WHERE department_id = $1 AND closed_at >= $2 AND closed_at < $3", args![department_id, s, e])
-        .await?;
-    // Each assessment in the period whose level differs from the one before it (same kind).
-    let changes: Vec<(i64, String, String, String, Option<String>)> = db
-        .read()
-        .fetch_all(
-            "SELECT r.id, r.number, r.name, a.level, (SELECT b.level FROM risk_assessments b WHERE b.risk_id = a.risk_id AND b.kind = a.kind \
-               AND (b.assessed_at < a.assessed_at OR (b.assessed_at = a.assessed_at AND b.id < a.id)) ORDER BY b.assessed_at DESC, b.id DESC LIMIT 1) \
-             FROM risk_assessments a JOIN risks r ON r.id = a.risk_id \
-             WHERE r.department_id = $1 AND a.assessed_at >= $2 AND a.assessed_at < $3 ORDER BY a.assessed_at, a.id",
-            args![department_id, s, e],
-        )
-        .await?;
+    // Independent reads, at the same time on separate connections.
+    let ((rows, unassessed), new_risks, closed_risks, changes, top, (overdue, overdue_total), (escalations, _)) = tokio::try_join!(
+        level_rows(db, dept),
+        async {
+            db.read()
+                .scalar::<i64>("SELECT COUNT(*) FROM risks WHERE department_id = $1 AND created_at >= $2 AND created_at < $3", args![department_id, s, e])
+                .await
+        },
+        async {
+            db.read()
+                .scalar::<i64>("SELECT COUNT(*) FROM risks WHERE department_id = $1 AND closed_at >= $2 AND closed_at < $3", args![department_id, s, e])
+                .await
+        },
+        // Each assessment in the period whose level differs from the one before it (same kind).
+        async {
+            db.read()
+                .fetch_all::<(i64, String, String, String, Option<String>)>(
+                    "SELECT r.id, r.number, r.name, a.level, (SELECT b.level FROM risk_assessments b WHERE b.risk_id = a.risk_id AND b.kind = a.kind \
+                       AND (b.assessed_at < a.assessed_at OR (b.assessed_at = a.assessed_at AND b.id < a.id)) ORDER BY b.assessed_at DESC, b.id DESC LIMIT 1) \
+                     FROM risk_assessments a JOIN risks r ON r.id = a.risk_id \
+                     WHERE r.department_id = $1 AND a.assessed_at >= $2 AND a.assessed_at < $3 ORDER BY a.assessed_at, a.id",
+                    args![department_id, s, e],
+                )
+                .await
+        },
+        top_risks(db, &bands, dept, 10),
+        overdue_measures(db, dept, company_today(now), 50),
+        escalations_between(db, dept, Some(s - Duration::microseconds(1)), e, 50),
+    )?;
     let level_changes = changes
         .into_iter()
         .filter(|c| c.4.as_ref().is_some_and(|p| *p != c.3))
         .take(100)
         .map(|(id, number, name, to, from)| LevelChange { id, number, name, from, to })
         .collect();
-    let top = top_risks(db, &bands, dept, 10).await?;
-    let (overdue, overdue_total) = overdue_measures(db, dept, company_today(now), 50).await?;
-    let (escalations, _) = escalations_between(db, dept, Some(s - Duration::microseconds(1)), e, 50).await?;
     Ok(DeptSnapshot {
         taken_at: Some(now),
         by_level: level_counts(&counts_by_level(&bands, &rows)),
@@ -680,26 +692,40 @@ fn company() -> Viewer {
     Viewer { user_id: 0, department_id: 0, role: Role::Executive }
 }
 
-async fn group_counts(db: &Db, bands: &Bands, col: &str, names: &str) -> DbResult<Vec<GroupCount>> {
-    let rows: Vec<(i64, i64, i64)> = db
-        .read()
-        .fetch_all(
-            &format!(
-                "SELECT r.{col}, r.current_score, COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NOT NULL GROUP BY r.{col}, r.current_score"
-            ),
-            vec![],
-        )
-        .await?;
-    let named: Vec<(i64, String, String)> = db.read().fetch_all(&format!("SELECT id, name_zh, name_en FROM {names} ORDER BY id"), vec![]).await?;
+/// Counts per level of each named group (category or department) that has
+/// scored open risks, largest first. `scored`: (department, category, score, count).
+fn group_counts(
+    bands: &Bands,
+    named: &[(i64, String, String)],
+    scored: &[(i64, i64, i64, i64)],
+    key: impl Fn(&(i64, i64, i64, i64)) -> i64,
+) -> Vec<GroupCount> {
     let mut out: Vec<GroupCount> = named
-        .into_iter()
+        .iter()
         .filter_map(|(id, name_zh, name_en)| {
-            let mine: Vec<(i64, i64)> = rows.iter().filter(|r| r.0 == id).map(|r| (r.1, r.2)).collect();
-            (!mine.is_empty()).then(|| GroupCount { id, name_zh, name_en, by_level: level_counts(&counts_by_level(bands, &mine)) })
+            let mine: Vec<(i64, i64)> = scored.iter().filter(|g| key(g) == *id).map(|g| (g.2, g.3)).collect();
+            (!mine.is_empty()).then(|| GroupCount {
+                id: *id,
+                name_zh: name_zh.clone(),
+                name_en: name_en.clone(),
+                by_level: level_counts(&counts_by_level(bands, &mine)),
+            })
         })
         .collect();
     out.sort_by_key(|g| std::cmp::Reverse(g.total()));
-    Ok(out)
+    out
+}
+
+/// Open risks per department, category and current score (`None`: not yet
+/// assessed), in one pass over the covering index `risks_department`.
+async fn open_groups(db: &Db) -> DbResult<Vec<(i64, i64, Option<i64>, i64)>> {
+    db.read()
+        .fetch_all(
+            "SELECT r.department_id, r.category_id, r.current_score, COUNT(*) FROM risks r WHERE r.status <> 'closed' \
+             GROUP BY r.department_id, r.category_id, r.current_score",
+            vec![],
+        )
+        .await
 }
 
 /// The last warning report issued before `now`: (number, issued_at).
@@ -714,38 +740,46 @@ pub async fn last_warning(db: &Db, now: DateTime<Utc>) -> DbResult<Option<(Strin
 /// residual assessment by then, else the latest inherent one).
 #[allow(clippy::type_complexity)]
 async fn changes_since(db: &Db, bands: &Bands, since: DateTime<Utc>, now: DateTime<Utc>) -> DbResult<Changes> {
-    let new_total: i64 = db.read().scalar("SELECT COUNT(*) FROM risks WHERE created_at > $1 AND created_at <= $2", args![since, now]).await?;
-    let new = db
-        .read()
-        .fetch_all(
-            "SELECT id, number, name, current_score FROM risks WHERE created_at > $1 AND created_at <= $2 \
-             ORDER BY COALESCE(current_score, 0) DESC, id LIMIT 20",
-            args![since, now],
-        )
-        .await?;
-    let closed_total: i64 = db.read().scalar("SELECT COUNT(*) FROM risks WHERE closed_at > $1 AND closed_at <= $2", args![since, now]).await?;
-    let closed = db
-        .read()
-        .fetch_all(
-            "SELECT id, number, name, current_score FROM risks WHERE closed_at > $1 AND closed_at <= $2 ORDER BY closed_at DESC, id LIMIT 20",
-            args![since, now],
-        )
-        .await?;
-    let moved: Vec<(i64, String, String, Option<i64>, Option<i64>, Option<i64>)> = db
-        .read()
-        .fetch_all(
-            "SELECT r.id, r.number, r.name, r.current_score, \
-               (SELECT a.score FROM risk_assessments a WHERE a.risk_id = r.id AND a.kind = 'residual' AND a.assessed_at <= $1 ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1), \
-               (SELECT a.score FROM risk_assessments a WHERE a.risk_id = r.id AND a.kind = 'inherent' AND a.assessed_at <= $1 ORDER BY a.assessed_at DESC, a.id DESC LIMIT 1) \
-             FROM risks r WHERE r.status <> 'closed' AND r.created_at <= $1 \
-               AND r.id IN (SELECT risk_id FROM risk_assessments WHERE assessed_at > $1 AND assessed_at <= $2)",
-            args![since, now],
-        )
-        .await?;
+    // Five independent reads, at the same time on separate connections.
+    let (new_total, new, closed_total, closed, moved) = tokio::try_join!(
+        async { db.read().scalar::<i64>("SELECT COUNT(*) FROM risks WHERE created_at > $1 AND created_at <= $2", args![since, now]).await },
+        async {
+            db.read()
+                .fetch_all::<(i64, String, String, Option<i64>)>(
+                    "SELECT id, number, name, current_score FROM risks WHERE created_at > $1 AND created_at <= $2 \
+                     ORDER BY COALESCE(current_score, 0) DESC, id LIMIT 20",
+                    args![since, now],
+                )
+                .await
+        },
+        async { db.read().scalar::<i64>("SELECT COUNT(*) FROM risks WHERE closed_at > $1 AND closed_at <= $2", args![since, now]).await },
+        async {
+            db.read()
+                .fetch_all::<(i64, String, String, Option<i64>)>(
+                    "SELECT id, number, name, current_score FROM risks WHERE closed_at > $1 AND closed_at <= $2 ORDER BY closed_at DESC, id LIMIT 20",
+                    args![since, now],
+                )
+                .await
+        },
+        async {
+            db.read()
+                // The score then: 'residual' sorts after 'inherent', so kind DESC puts the
+                // latest residual first, else the latest inherent (index risk_assessments_kind).
+                .fetch_all::<(i64, String, String, Option<i64>, Option<i64>)>(
+                    "SELECT r.id, r.number, r.name, r.current_score, \
+                       (SELECT a.score FROM risk_assessments a WHERE a.risk_id = r.id AND a.assessed_at <= $1 \
+                        ORDER BY a.kind DESC, a.assessed_at DESC, a.id DESC LIMIT 1) \
+                     FROM risks r WHERE r.status <> 'closed' AND r.created_at <= $1 \
+                       AND r.id IN (SELECT risk_id FROM risk_assessments WHERE assessed_at > $1 AND assessed_at <= $2)",
+                    args![since, now],
+                )
+                .await
+        },
+    )?;
     let (mut rose, mut fell) = (vec![], vec![]);
-    for (id, number, name, now_score, res, inh) in moved {
+    for (id, number, name, now_score, then) in moved {
         let Some(now_score) = now_score else { continue };
-        let before = res.or(inh).map(|s| bands.level(s));
+        let before = then.map(|s| bands.level(s));
         let after = bands.level(now_score);
         let change = LevelChange { id, number, name, from: before.map(|l| l.code().to_string()), to: after.code().to_string() };
         match before {
@@ -774,40 +808,56 @@ async fn changes_since(db: &Db, bands: &Bands, since: DateTime<Utc>, now: DateTi
 /// measures and escalations since the last report.
 #[allow(clippy::type_complexity)]
 pub async fn warning_snapshot(db: &Db, now: DateTime<Utc>) -> DbResult<WarningSnapshot> {
-    let bands = bands(db).await?;
+    let (bands, last) = tokio::try_join!(bands(db), last_warning(db, now))?;
     let all = company();
     let none = HeatFilter::default();
-    let last = last_warning(db, now).await?;
-    let (inherent, residual, (rows, _), by_category, by_department, top) = tokio::try_join!(
+    let changes = async {
+        match &last {
+            Some((number, at)) => {
+                let mut c = changes_since(db, &bands, *at, now).await?;
+                c.since_number = Some(number.clone());
+                Ok(c)
+            }
+            None => Ok(Changes::default()),
+        }
+    };
+    let breached = async {
+        let rows: Vec<(i64, String, Option<i64>, i64, Option<String>)> = db
+            .read()
+            .fetch_all(
+                "SELECT i.id, i.code, i.last_value, i.breach_threshold, r.number FROM risk_indicators i LEFT JOIN risks r ON r.id = i.risk_id \
+                 WHERE i.active = $1 AND i.last_status = 'breached' ORDER BY i.id",
+                args![true],
+            )
+            .await?;
+        Ok::<_, sqlx::Error>(
+            rows.into_iter()
+                .map(|(id, code, value, breach_threshold, risk_number)| BreachedKri { id, code, value: value.unwrap_or(0), breach_threshold, risk_number })
+                .collect::<Vec<_>>(),
+        )
+    };
+    // Every part is independent of the others: all of them run at the same
+    // time, each on its own pool connection.
+    let (inherent, residual, groups, (categories, departments), top, changes, breached, (overdue, overdue_total), (escalations, escalations_total)) = tokio::try_join!(
         heat_map(db, &all, AssessmentKind::Inherent, &none),
         heat_map(db, &all, AssessmentKind::Residual, &none),
-        level_rows(db, None),
-        group_counts(db, &bands, "category_id", "risk_categories"),
-        group_counts(db, &bands, "department_id", "departments"),
+        open_groups(db),
+        async {
+            tokio::try_join!(
+                async { db.read().fetch_all::<(i64, String, String)>("SELECT id, name_zh, name_en FROM risk_categories ORDER BY id", vec![]).await },
+                async { db.read().fetch_all::<(i64, String, String)>("SELECT id, name_zh, name_en FROM departments ORDER BY id", vec![]).await },
+            )
+        },
         top_risks(db, &bands, None, 20),
+        changes,
+        breached,
+        overdue_measures(db, None, company_today(now), 20),
+        escalations_between(db, None, last.as_ref().map(|l| l.1), now + Duration::microseconds(1), 20),
     )?;
-    let changes = match &last {
-        Some((number, at)) => {
-            let mut c = changes_since(db, &bands, *at, now).await?;
-            c.since_number = Some(number.clone());
-            c
-        }
-        None => Changes::default(),
-    };
-    let breached_rows: Vec<(i64, String, Option<i64>, i64, Option<String>)> = db
-        .read()
-        .fetch_all(
-            "SELECT i.id, i.code, i.last_value, i.breach_threshold, r.number FROM risk_indicators i LEFT JOIN risks r ON r.id = i.risk_id \
-             WHERE i.active = $1 AND i.last_status = 'breached' ORDER BY i.id",
-            args![true],
-        )
-        .await?;
-    let breached = breached_rows
-        .into_iter()
-        .map(|(id, code, value, breach_threshold, risk_number)| BreachedKri { id, code, value: value.unwrap_or(0), breach_threshold, risk_number })
-        .collect();
-    let (overdue, overdue_total) = overdue_measures(db, None, company_today(now), 20).await?;
-    let (escalations, escalations_total) = escalations_between(db, None, last.map(|l| l.1), now + Duration::microseconds(1), 20).await?;
+    let scored: Vec<(i64, i64, i64, i64)> = groups.iter().filter_map(|g| g.2.map(|s| (g.0, g.1, s, g.3))).collect();
+    let rows: Vec<(i64, i64)> = scored.iter().map(|g| (g.2, g.3)).collect();
+    let by_category = group_counts(&bands, &categories, &scored, |g| g.1);
+    let by_department = group_counts(&bands, &departments, &scored, |g| g.0);
     Ok(WarningSnapshot {
         taken_at: now,
         inherent,

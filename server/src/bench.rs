@@ -272,6 +272,13 @@ async fn figures(db: &Db, config: &crate::Config, runs: usize) -> anyhow::Result
         app::risk::monitoring::store::warning_snapshot(db, chrono::Utc::now()).await?;
         Ok(())
     }).await?);
+    // 5.3-b: a department's report for this month (the department manager's).
+    let mgr_dept = mgr_v.department_id;
+    rows.push(time("risk: department report snapshot (build)", runs, move || async move {
+        let now = chrono::Utc::now();
+        app::risk::monitoring::store::department_snapshot(db, mgr_dept, app::risk::dashboard::store::company_month(now), now).await?;
+        Ok(())
+    }).await?);
     let report: Option<(i64,)> = db.read().fetch_optional("SELECT id FROM risk_warning_reports ORDER BY id DESC LIMIT 1", vec![]).await?;
     if let Some((report,)) = report {
         let path = &format!("/risks/reports/warning/{report}");

@@ -721,11 +721,25 @@ pub fn AgeingPage() -> impl IntoView {
     }
 }
 
+/// The ageing by department for [`AgeingSummary`].
+pub fn ageing_summary_resource() -> Resource<Result<AgeingReport, AppError>> {
+    Resource::new(|| (), |_| credit_ageing(AgeingQuery { by: "department".into(), after: String::new() }))
+}
+
+/// The customers over their limit for [`BreachList`].
+pub fn breaches_resource() -> Resource<Result<(Vec<Breach>, i64), AppError>> {
+    Resource::new(|| (), |_| credit_breaches())
+}
+
 /// Receivables ageing totals by bucket with the provision (for the risk dashboard).
 #[component]
-pub fn AgeingSummary() -> impl IntoView {
+pub fn AgeingSummary(
+    /// Loaded by the page, so that it starts with the page's other data.
+    #[prop(optional)]
+    data: Option<Resource<Result<AgeingReport, AppError>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| credit_ageing(AgeingQuery { by: "department".into(), after: String::new() }));
+    let data = data.unwrap_or_else(ageing_summary_resource);
     view! {
         <section class="card" data-testid="ageing-summary">
             <h2><a href=AGEING_PATH>{i18n.t(K::CreditAgeingTitle)}</a></h2>
@@ -755,9 +769,13 @@ pub fn AgeingSummary() -> impl IntoView {
 
 /// Customers whose open receivables exceed their credit limit (for the risk dashboard).
 #[component]
-pub fn BreachList() -> impl IntoView {
+pub fn BreachList(
+    /// Loaded by the page, so that it starts with the page's other data.
+    #[prop(optional)]
+    data: Option<Resource<Result<(Vec<Breach>, i64), AppError>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| credit_breaches());
+    let data = data.unwrap_or_else(breaches_resource);
     view! {
         <section class="card" data-testid="breach-list">
             <h2>{i18n.t(K::CreditBreaches)}</h2>

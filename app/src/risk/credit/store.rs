@@ -512,17 +512,11 @@ pub async fn ageing(
     a.extend(va);
     let sums = bucket_sums();
     let base = format!("FROM receivables r {{join}} WHERE r.status = $5 AND {vis}");
-    let totals: Vec<AgeingLine> = db
-        .read()
-        .fetch_all(
-            &format!(
-                "SELECT CAST(0 AS BIGINT) AS group_id, CAST('' AS TEXT) AS label, CAST('' AS TEXT) AS label_en, r.currency, {sums} {} \
-                 GROUP BY r.currency ORDER BY r.currency",
-                base.replace("{join}", "")
-            ),
-            a.clone(),
-        )
-        .await?;
+    let totals_sql = format!(
+        "SELECT CAST(0 AS BIGINT) AS group_id, CAST('' AS TEXT) AS label, CAST('' AS TEXT) AS label_en, r.currency, {sums} {} \
+         GROUP BY r.currency ORDER BY r.currency",
+        base.replace("{join}", "")
+    );
     let (key, label, label_en, join) = match group {
         GroupBy::Customer => ("r.customer_id", "cu.name", "cu.name", "JOIN customers cu ON cu.id = r.customer_id"),
         GroupBy::Department => ("r.department_id", "d.name_zh", "d.name_en", "JOIN departments d ON d.id = r.department_id"),
@@ -530,7 +524,8 @@ pub async fn ageing(
     };
     let from = base.replace("{join}", join);
     let grouped = format!("{from} GROUP BY {key}, {label}, {label_en}, r.currency");
-    let count: i64 = db.read().scalar(&format!("SELECT COUNT(*) FROM (SELECT {key} {grouped}) g"), a.clone()).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM (SELECT {key} {grouped}) g");
+    let (totals_args, count_args) = (a.clone(), a.clone());
     let total_expr = "SUM(r.amount_minor - r.paid_minor)";
     let mut having = String::new();
     if group == GroupBy::Customer
@@ -542,19 +537,21 @@ pub async fn ageing(
         having = format!(" HAVING ({total_expr} < ${x} OR ({total_expr} = ${x} AND {key} > ${y}))", x = n - 1, y = n);
     }
     let limit = if group == GroupBy::Customer { limit } else { 1_000 };
-    let rows: Vec<AgeingLine> = db
-        .read()
-        .fetch_all(
-            &format!(
-                "SELECT {key} AS group_id, {label} AS label, {label_en} AS label_en, r.currency, {sums} {grouped}{having} \
-                 ORDER BY total DESC, group_id LIMIT {}",
-                limit + 1
-            ),
-            a,
-        )
-        .await?;
+    let rows_sql = format!(
+        "SELECT {key} AS group_id, {label} AS label, {label_en} AS label_en, r.currency, {sums} {grouped}{having} \
+         ORDER BY total DESC, group_id LIMIT {}",
+        limit + 1
+    );
+    // Each query reads every open receivable: they run at the same time on
+    // separate connections.
+    let (totals, count, rows, pct) = tokio::try_join!(
+        async { db.read().fetch_all::<AgeingLine>(&totals_sql, totals_args).await },
+        async { db.read().scalar::<i64>(&count_sql, count_args).await },
+        async { db.read().fetch_all::<AgeingLine>(&rows_sql, a).await },
+        provision_pct(db),
+    )?;
     let page = finish_page(rows, limit, count, |r| (r.total.to_string(), r.group_id));
-    Ok(AgeingReport { today, group, pct: provision_pct(db).await?, totals, rows: page.rows, count, next: page.next })
+    Ok(AgeingReport { today, group, pct, totals, rows: page.rows, count, next: page.next })
 }
 
 pub fn ageing_cursor(total: i64, id: i64) -> String {
@@ -572,19 +569,23 @@ pub async fn breaches(db: &Db, viewer: &Viewer, dept_code: &str, limit: i64) -> 
          GROUP BY cu.id, cu.name, cu.currency, cu.credit_limit_minor, cu.credit_rating, cu.credit_evaluation_id \
          HAVING SUM(r.amount_minor - r.paid_minor) > cu.credit_limit_minor"
     );
-    let count: i64 = db.read().scalar(&format!("SELECT COUNT(*) FROM (SELECT cu.id {from}) b"), a.clone()).await?;
-    let rows: Vec<Breach> = db
-        .read()
-        .fetch_all(
-            &format!(
-                "SELECT cu.id AS customer_id, cu.name AS customer_name, cu.currency, cu.credit_limit_minor AS limit_minor, \
-                 CAST(SUM(r.amount_minor - r.paid_minor) AS BIGINT) AS exposure_minor, cu.credit_rating AS rating, \
-                 cu.credit_evaluation_id AS evaluation_id {from} \
-                 ORDER BY SUM(r.amount_minor - r.paid_minor) - cu.credit_limit_minor DESC, cu.id LIMIT {limit}"
-            ),
-            a,
-        )
-        .await?;
+    let count_args = a.clone();
+    let (count, rows) = tokio::try_join!(
+        async { db.read().scalar::<i64>(&format!("SELECT COUNT(*) FROM (SELECT cu.id {from}) b"), count_args).await },
+        async {
+            db.read()
+                .fetch_all::<Breach>(
+                    &format!(
+                        "SELECT cu.id AS customer_id, cu.name AS customer_name, cu.currency, cu.credit_limit_minor AS limit_minor, \
+                         CAST(SUM(r.amount_minor - r.paid_minor) AS BIGINT) AS exposure_minor, cu.credit_rating AS rating, \
+                         cu.credit_evaluation_id AS evaluation_id {from} \
+                         ORDER BY SUM(r.amount_minor - r.paid_minor) - cu.credit_limit_minor DESC, cu.id LIMIT {limit}"
+                    ),
+                    a,
+                )
+                .await
+        },
+    )?;
     Ok((rows, count))
 }
 

@@ -8,9 +8,12 @@ use super::api::*;
 use super::model::*;
 use crate::core::i18n::{K, Lang, use_i18n};
 use crate::core::ui::{Chart, Empty, ErrorBox, Loading};
-use crate::risk::credit::pages::{AgeingSummary, BreachList};
+use crate::core::error::AppError;
+use crate::risk::credit::model::{AgeingReport, Breach};
+use crate::risk::credit::pages::{AgeingSummary, BreachList, ageing_summary_resource, breaches_resource};
 use crate::risk::model::{AssessmentKind, Level};
-use crate::risk::monitoring::pages::IndicatorGauges;
+use crate::risk::monitoring::api::IndicatorsView;
+use crate::risk::monitoring::pages::{IndicatorGauges, gauges_resource};
 use crate::risk::pages::{HeatMap, RiskTabs, Section};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -102,6 +105,8 @@ pub fn RiskDashboardPage() -> impl IntoView {
         DashQuery { department: q.get("department").unwrap_or_default(), category: q.get("category").unwrap_or_default() }
     };
     let data = Resource::new(query, risk_dashboard);
+    // The panels' data starts loading now, beside the dashboard's, not after it.
+    let panels = Panels { gauges: gauges_resource(), ageing: ageing_summary_resource(), breaches: breaches_resource() };
     view! {
         <div class="page-head">
             <h1>{i18n.t(K::NavRiskDashboard)}</h1>
@@ -113,7 +118,7 @@ pub fn RiskDashboardPage() -> impl IntoView {
                 Suspend::new(async move {
                     match data.await {
                         Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(page) => view! { <DashboardView page=page lang=lang/> }.into_any(),
+                        Ok(page) => view! { <DashboardView page=page lang=lang panels=panels/> }.into_any(),
                     }
                 })
             }}
@@ -121,8 +126,16 @@ pub fn RiskDashboardPage() -> impl IntoView {
     }
 }
 
+/// The resources of the panels under the charts (indicators, ageing, customers over their limit).
+#[derive(Clone, Copy)]
+struct Panels {
+    gauges: Resource<Result<IndicatorsView, AppError>>,
+    ageing: Resource<Result<AgeingReport, AppError>>,
+    breaches: Resource<Result<(Vec<Breach>, i64), AppError>>,
+}
+
 #[component]
-fn DashboardView(page: DashPage, lang: Lang) -> impl IntoView {
+fn DashboardView(page: DashPage, lang: Lang, panels: Panels) -> impl IntoView {
     let d = page.data.clone();
     let f = d.filter.clone();
     let t = |k: K| lang.t(k).to_string();
@@ -222,16 +235,16 @@ fn DashboardView(page: DashPage, lang: Lang) -> impl IntoView {
         </section>
         <section class="card">
             <h2>{t(K::RiskSectionIndicators)}</h2>
-            <IndicatorGauges/>
+            <IndicatorGauges data=panels.gauges/>
         </section>
         <div class="dash-grid">
             <section class="card">
                 <h2>{t(K::RiskSectionAgeing)}</h2>
-                <AgeingSummary/>
+                <AgeingSummary data=panels.ageing/>
             </section>
             <section class="card">
                 <h2>{t(K::RiskDashBreaches)}</h2>
-                <BreachList/>
+                <BreachList data=panels.breaches/>
             </section>
         </div>
     }

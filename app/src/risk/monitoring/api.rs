@@ -43,13 +43,15 @@ pub struct IndicatorsView {
     pub rows: Vec<Indicator>,
     /// The risk office edits thresholds, links and owners and evaluates now.
     pub can_edit: bool,
-    /// Active users (id, name) for the owner field.
+    /// Active users (id, name) for the owner field (only when asked for editing).
     pub users: Vec<(i64, String)>,
     pub time_zone: String,
 }
 
+/// The indicators; `editing`: also the owner picker's people (the indicators
+/// page of the risk office; the dashboard's gauges do without them).
 #[server(endpoint = "risk/mon_indicators")]
-pub async fn kri_list() -> Result<IndicatorsView, AppError> {
+pub async fn kri_list(editing: bool) -> Result<IndicatorsView, AppError> {
     respond(async move {
         let user = current_user()?;
         let db = db()?;
@@ -57,7 +59,7 @@ pub async fn kri_list() -> Result<IndicatorsView, AppError> {
         if !sees_indicators(&r, user.role) {
             return Err(AppError::Forbidden);
         }
-        let users: Vec<(i64, String)> = if r.risk_office {
+        let users: Vec<(i64, String)> = if r.risk_office && editing {
             db.read().fetch_all("SELECT id, display_name FROM users WHERE active = $1 ORDER BY display_name, id", crate::args![true]).await?
         } else {
             vec![]

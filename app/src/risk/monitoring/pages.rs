@@ -44,7 +44,7 @@ pub fn IndicatorsPage() -> impl IntoView {
     let i18n = use_i18n();
     let update = ServerAction::<KriUpdate>::new();
     let eval = ServerAction::<KriEvaluateNow>::new();
-    let data = Resource::new(move || (update.version().get(), eval.version().get()), |_| kri_list());
+    let data = Resource::new(move || (update.version().get(), eval.version().get()), |_| kri_list(true));
     view! {
         <div class="page-head"><h1>{i18n.t(K::RiskSectionIndicators)}</h1></div>
         <RiskTabs current=Section::Indicators/>
@@ -316,11 +316,20 @@ pub fn gauge_chart(ind: &Indicator, lang: Lang) -> charming::Chart {
     )
 }
 
+/// The indicators for [`IndicatorGauges`] (without the owner picker's people).
+pub fn gauges_resource() -> Resource<Result<IndicatorsView, AppError>> {
+    Resource::new(|| (), |_| kri_list(false))
+}
+
 /// Key risk indicators as gauges with their thresholds, and the same as a table (for the risk dashboard).
 #[component]
-pub fn IndicatorGauges() -> impl IntoView {
+pub fn IndicatorGauges(
+    /// Loaded by the page, so that it starts with the page's other data.
+    #[prop(optional)]
+    data: Option<Resource<Result<IndicatorsView, AppError>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| kri_list());
+    let data = data.unwrap_or_else(gauges_resource);
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

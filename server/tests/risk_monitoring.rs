@@ -248,6 +248,15 @@ both!(indicator_thresholds_are_validated_and_kept_by_the_risk_office, |app| {
     let fields: Vec<String> =
         r.json()["Validation"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default();
     assert_eq!(fields, vec!["breach".to_string(), "risk_number".to_string()]);
+    // The risk office may edit: the owner picker's people come only when asked for
+    // (the indicators page), not with the dashboard's gauges.
+    let r = app.call("risk/mon_indicators", &[("editing", "true")], Some(&risk)).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    assert_eq!(r.json()["can_edit"], true);
+    assert!(r.json()["users"].as_array().is_some_and(|u| !u.is_empty()), "{}", r.body);
+    let r = app.call("risk/mon_indicators", &[("editing", "false")], Some(&risk)).await;
+    assert_eq!(r.json()["users"].as_array().map(|u| u.len()), Some(0), "{}", r.body);
+    assert_eq!(r.json()["rows"].as_array().map(|a| a.len()), Some(KriCode::ALL.len()));
     let owner = id_of(db, "wu.hao").await.to_string();
     let r = app.call("risk/mon_update_indicator", &[("id", &id), ("version", &v), ("warn", "2"), ("breach", "4"), ("risk_number", ""), ("owner_id", &owner)], Some(&risk)).await;
     assert!(r.status.is_success(), "{}", r.body);

@@ -51,7 +51,7 @@ pub struct IndicatorsView {
 /// The indicators; `editing`: also the owner picker's people (the indicators
 /// page of the risk office; the dashboard's gauges do without them).
 #[server(endpoint = "risk/mon_indicators")]
-pub async fn kri_list(editing: bool) -> Result<IndicatorsView, AppError> {
+pub async fn kri_list(#[server(default)] editing: bool) -> Result<IndicatorsView, AppError> {
     respond(async move {
         let user = current_user()?;
         let db = db()?;

@@ -389,21 +389,16 @@ fn dept_cond(dept: Option<i64>, n: usize) -> (String, Vec<Arg>) {
     }
 }
 
+/// Open risks per current score, and how many are not assessed yet (one GROUP BY:
+/// the unassessed are its NULL group).
 async fn level_rows(db: &Db, dept: Option<i64>) -> DbResult<(Vec<(i64, i64)>, i64)> {
     let (c, a) = dept_cond(dept, 1);
-    tokio::try_join!(
-        async {
-            db.read()
-                .fetch_all::<(i64, i64)>(
-                    &format!("SELECT r.current_score, COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NOT NULL{c} GROUP BY r.current_score"),
-                    a.clone(),
-                )
-                .await
-        },
-        async {
-            db.read().scalar::<i64>(&format!("SELECT COUNT(*) FROM risks r WHERE r.status <> 'closed' AND r.current_score IS NULL{c}"), a.clone()).await
-        },
-    )
+    let rows: Vec<(Option<i64>, i64)> = db
+        .read()
+        .fetch_all(&format!("SELECT r.current_score, COUNT(*) FROM risks r WHERE r.status <> 'closed'{c} GROUP BY r.current_score"), a)
+        .await?;
+    let unassessed = rows.iter().filter(|r| r.0.is_none()).map(|r| r.1).sum();
+    Ok((rows.into_iter().filter_map(|(score, n)| score.map(|s| (s, n))).collect(), unassessed))
 }
 
 async fn top_risks(db: &Db, bands: &Bands, dept: Option<i64>, limit: i64) -> DbResult<Vec<RiskRef>> {
